@@ -1,0 +1,123 @@
+//! The team's settings, `.incidents/config.yaml`. Every field has a default, so the tool works
+//! with no config file at all; `git incident init` writes the defaults out, commented.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Default fix-commit pattern: word-bounded, case-insensitive. `prefix`, `fixtures`, `debug`
+/// and `fix_utils.rs` do not match (`_` is a word character, so `\bfix\b` skips `fix_utils`).
+pub const DEFAULT_FIX_PATTERN: &str = r"(?i)\b(fix(e[sd]|ing)?|bug ?fix(es)?|hot ?fix(es)?|bugs?|regression|crash(es|ed)?|panic(s|ked)?)\b";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub version: u32,
+    /// Regular expression (Rust `regex` syntax) that marks a commit message as a fix.
+    pub fix_pattern: String,
+    /// Weight of an incident by severity when scoring fragility.
+    pub severity_weights: BTreeMap<String, f64>,
+    /// Weight of a tier when weighing investigation effort.
+    pub tier_weights: BTreeMap<String, f64>,
+    /// Age, in days, after which an incident counts half as much.
+    pub half_life_days: f64,
+    /// How much each kind of evidence counts in a file's fragility score.
+    pub weights: Weights,
+    /// Score at or above which a file is `low`, `medium`, `high`.
+    pub thresholds: Thresholds,
+    /// Rename detection: minimum similarity in percent (git's `-M50%` by default).
+    pub rename_similarity: u8,
+    /// Rename detection: most files a commit may add and delete before renames are not tracked
+    /// (git's `diff.renameLimit`).
+    pub rename_limit: usize,
+    /// Globs of paths never ranked as fragile (lock files, generated code, the notes themselves).
+    pub ignore: Vec<String>,
+    /// Team capacity, for the escalation-load metric.
+    pub capacity: Capacity,
+    /// Score from which `match` and the report call an incident a repeat of an earlier one.
+    pub match_threshold: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    pub incidents: f64,
+    pub fix_commits: f64,
+    pub regressions: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub low: f64,
+    pub medium: f64,
+    pub high: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Capacity {
+    /// Engineers on the team; `null` leaves escalation load out of the report.
+    pub engineers: Option<f64>,
+    pub hours_per_week: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let severity_weights = [("sev1", 8.0), ("sev2", 4.0), ("sev3", 2.0), ("sev4", 1.0)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let tier_weights = [("L1", 1.0), ("L2", 2.0), ("L3", 4.0)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        Config {
+            version: 1,
+            fix_pattern: DEFAULT_FIX_PATTERN.to_string(),
+            severity_weights,
+            tier_weights,
+            half_life_days: 180.0,
+            weights: Weights::default(),
+            thresholds: Thresholds::default(),
+            rename_similarity: 50,
+            rename_limit: 1000,
+            ignore: vec![
+                ".incidents/**".to_string(),
+                "**/*.lock".to_string(),
+                "**/package-lock.json".to_string(),
+                "**/CHANGELOG*".to_string(),
+            ],
+            capacity: Capacity::default(),
+            match_threshold: 0.6,
+        }
+    }
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            incidents: 1.0,
+            fix_commits: 1.0,
+            regressions: 2.0,
+        }
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            low: 0.5,
+            medium: 2.0,
+            high: 5.0,
+        }
+    }
+}
+
+impl Default for Capacity {
+    fn default() -> Self {
+        Capacity {
+            engineers: None,
+            hours_per_week: 40.0,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Fragility (DESIGN section 5): files ranked by incidents, fix commits and regressions, and
+//! `check`, the fragility of what a change touches. Types below are the contract used by the
+//! CLI and the GitHub Action.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+/// `hotspots --format json`: `{"files": [FileScore...]}`, highest score first.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileScore {
+    pub path: String,
+    pub score: f64,
+    pub level: Level,
+    /// Ids of the notes whose paths match the file.
+    pub incidents: Vec<String>,
+    pub fix_commits: usize,
+    /// Human reasons ("3 fix commits, last 2026-05-01", "incident k3f9x2ab sev2").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+/// An incident as quoted by `check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRef {
+    pub id: String,
+    pub title: String,
+    pub severity: Option<crate::store::Severity>,
+}
+
+/// A range of changed lines (in the head version) that a fix commit wrote (blame of the base).
+#[derive(Debug, Clone, Serialize)]
+pub struct LineHit {
+    pub start: u32,
+    pub end: u32,
+    pub fix_commit: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckedFile {
+    pub path: String,
+    pub level: Level,
+    pub score: f64,
+    pub incidents: Vec<IncidentRef>,
+    pub fix_commits: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineHit>,
+}
+
+/// `check --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub base: String,
+    pub head: String,
+    pub risk: Level,
+    pub files: Vec<CheckedFile>,
+}

@@ -1,0 +1,1 @@
+//! The quarterly report (DESIGN section 6).

@@ -1,0 +1,4 @@
+//! Tests: cli
+
+#[allow(unused_imports)]
+use crate::common::*;

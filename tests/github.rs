@@ -1,0 +1,4 @@
+//! Tests: github
+
+#[allow(unused_imports)]
+use crate::common::*;

@@ -1,0 +1,4 @@
+//! Tests: history
+
+#[allow(unused_imports)]
+use crate::common::*;

@@ -1,0 +1,4 @@
+//! Tests: import
+
+#[allow(unused_imports)]
+use crate::common::*;

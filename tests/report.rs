@@ -1,0 +1,4 @@
+//! Tests: report
+
+#[allow(unused_imports)]
+use crate::common::*;

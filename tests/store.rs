@@ -1,0 +1,4 @@
+//! Tests: store
+
+#[allow(unused_imports)]
+use crate::common::*;
