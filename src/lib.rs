@@ -13,5 +13,6 @@ pub mod github;
 pub mod history;
 pub mod import;
 pub mod output;
+pub mod repo;
 pub mod report;
 pub mod store;
