@@ -60,3 +60,36 @@ impl Store {
 pub fn default_config() -> Config {
     Config::default()
 }
+
+impl Store {
+    /// Every note in the work tree's `.incidents/` (minimal first version: the store work
+    /// replaces it with limits, locations and sorting by date).
+    pub fn load(&self) -> std::io::Result<NoteSet> {
+        let mut set = NoteSet::default();
+        let dir = self.dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(set),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".yaml") || name == "config.yaml" {
+                continue;
+            }
+            let file = format!("{DIR}/{name}");
+            let text = std::fs::read_to_string(entry.path())?;
+            match serde_saphyr::from_str::<Note>(&text) {
+                Ok(note) => set.notes.push(LoadedNote { note, file }),
+                Err(e) => set.warnings.push(Warning {
+                    file,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        set.notes
+            .sort_by(|a, b| (a.note.opened, &a.note.id).cmp(&(b.note.opened, &b.note.id)));
+        Ok(set)
+    }
+}
