@@ -14,6 +14,7 @@ mod hotspots;
 mod import;
 mod init;
 mod list;
+mod man;
 mod new;
 mod report;
 mod resolve;
@@ -54,6 +55,7 @@ pub enum Command {
     Report(report::Args),
     Action(action::Args),
     Completions(completions::Args),
+    Man(man::Args),
 }
 
 /// Output formats; each command accepts the subset it documents.
@@ -104,6 +106,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    man::ensure_installed();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -195,6 +198,7 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Outcome> {
         Command::Report(args) => report::run(args, ctx),
         Command::Action(args) => action::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
+        Command::Man(args) => man::run(args, ctx),
     }
 }
 
