@@ -76,9 +76,7 @@ pub fn ensure_installed() {
         .ok()
         .and_then(|exe| exe.parent().map(|p| p.ends_with("bin")))
         .unwrap_or(false);
-    if installed {
-        if let Ok(page) = render() {
-            let _ = write_page(&dir, &page);
-        }
+    if installed && let Ok(page) = render() {
+        let _ = write_page(&dir, &page);
     }
 }

@@ -98,6 +98,7 @@ impl Ctx<'_> {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    man::ensure_installed();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -106,7 +107,6 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    man::ensure_installed();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -155,10 +155,10 @@ fn err_stream() -> std::io::StderrLock<'static> {
 fn is_broken_pipe(e: &Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
     while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return true;
-            }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
         }
         source = s.source();
     }
@@ -173,7 +173,10 @@ pub fn report_error(err: &mut dyn Write, e: &Error) {
         let _ = writeln!(err, "error: {}", e.message);
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            let _ = writeln!(err, "  caused by: {s}");
+            let cause = s.to_string();
+            if cause != e.message {
+                let _ = writeln!(err, "  caused by: {cause}");
+            }
             source = s.source();
         }
     }
