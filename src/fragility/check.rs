@@ -64,10 +64,8 @@ pub fn check(
         let mut paths: Vec<BString> = Vec::new();
         for c in &live {
             paths.push(c.path.clone());
-            if let Some(old) = &c.old_path {
-                if !paths.contains(old) {
-                    paths.push(old.clone());
-                }
+            if let Some(old) = c.old_path.as_ref().filter(|o| !paths.contains(o)) {
+                paths.push(old.clone());
             }
         }
         opts.paths = Some(paths);

@@ -159,10 +159,7 @@ pub fn parse(
         let body = field(&mut input, &mut token)?;
         let message = String::from_utf8_lossy(&body).trim_end().to_string();
         let mut changes = Vec::new();
-        loop {
-            let Some(t) = next_token(&mut input, &mut token)? else {
-                break;
-            };
+        while let Some(t) = next_token(&mut input, &mut token)? {
             let t = trim_newlines(t);
             if t.is_empty() {
                 continue;
@@ -214,7 +211,7 @@ pub fn parse(
             changes,
             boundary: false,
         });
-        if commits.len() % 1024 == 0 {
+        if commits.len().is_multiple_of(1024) {
             on_commit(commits.len());
         }
     }

@@ -251,7 +251,7 @@ pub fn scan(
     if !limited {
         raw = reachable(raw, start);
     }
-    raw.sort_by(|a, b| b.commit_time.cmp(&a.commit_time));
+    raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
 
     if rename_limit_hits > 0 {
         warnings.push(format!(
@@ -283,7 +283,7 @@ pub fn scan(
         })
         .collect();
 
-    let shallow = (!boundary.is_empty()).then(|| Shallow {
+    let shallow = (!boundary.is_empty()).then_some(Shallow {
         boundary: boundary_sorted,
     });
     let files = tip_files(repo, start)?;
