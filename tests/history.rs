@@ -346,3 +346,35 @@ fn tokio_hotspots_rank_plausibly() {
         "mostly runtime source, not docs: {files:?}"
     );
 }
+
+#[test]
+fn commit_over_the_rename_limit_warns() {
+    let mut repo = TestRepo::new();
+    let files: Vec<(String, String)> = (0..1001)
+        .map(|i| (format!("old/f{i}.txt"), lines(8, &format!("file {i}"))))
+        .collect();
+    for (p, c) in &files {
+        repo.write(p, c);
+    }
+    repo.commit("Add many files");
+    // New base names too: git pairs files with equal base names before the limit applies.
+    std::fs::remove_dir_all(repo.path().join("old")).unwrap();
+    for (p, c) in &files {
+        repo.write(&p.replacen("old/f", "new/g", 1), &format!("{c}edited\n"));
+    }
+    repo.commit("Move and edit every file");
+    let out = repo.run(&["hotspots"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("rename detection was skipped"),
+        "{}",
+        out.stderr
+    );
+    // The warning is kept for warm runs too.
+    let warm = repo.run(&["hotspots"]);
+    assert!(
+        warm.stderr.contains("rename detection was skipped"),
+        "{}",
+        warm.stderr
+    );
+}

@@ -254,8 +254,9 @@ pub fn scan(
     raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
 
     if rename_limit_hits > 0 {
+        // git reports this once per walk, not per commit, so no count is given.
         warnings.push(format!(
-            "rename detection was skipped in {rename_limit_hits} commit(s) that add and delete more than {} files; files renamed there lose their older history (raise `rename_limit` in .incidents/config.yaml)",
+            "rename detection was skipped in commits that add and delete more than {} files; files renamed there lose their older history (raise `rename_limit` in .incidents/config.yaml)",
             opts.rename_limit
         ));
     }
@@ -269,7 +270,8 @@ pub fn scan(
             let copy_of_known = cherry_picked_from(&c.message)
                 .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
                 .is_some_and(|src| ids.contains(&src));
-            let is_fix = !copy_of_known && fix_message(&matcher, &c.message);
+            // A merge's changes are its side branch's commits, which count on their own.
+            let is_fix = c.parents.len() < 2 && !copy_of_known && fix_message(&matcher, &c.message);
             Commit {
                 id: c.id,
                 parents: c.parents,
