@@ -51,58 +51,54 @@ pub fn store(file: &Path, params: &str, cache: &Cache) -> std::io::Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        w.write_all(&encode(params, cache))?;
+        encode(&mut w, params, cache)?;
         w.flush()?;
     }
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
 }
 
-fn encode(params: &str, cache: &Cache) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 << 20);
-    out.extend_from_slice(MAGIC);
-    put_bytes(&mut out, params.as_bytes());
-    out.extend_from_slice(&(cache.tips.len() as u32).to_le_bytes());
+fn encode(out: &mut impl Write, params: &str, cache: &Cache) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    put_bytes(out, params.as_bytes())?;
+    out.write_all(&(cache.tips.len() as u32).to_le_bytes())?;
     for t in &cache.tips {
-        out.extend_from_slice(t.as_bytes());
+        out.write_all(t.as_bytes())?;
     }
-    out.extend_from_slice(&cache.rename_limit_hits.to_le_bytes());
-    out.extend_from_slice(&(cache.commits.len() as u64).to_le_bytes());
+    out.write_all(&cache.rename_limit_hits.to_le_bytes())?;
+    out.write_all(&(cache.commits.len() as u64).to_le_bytes())?;
     for c in &cache.commits {
-        out.extend_from_slice(c.id.as_bytes());
-        out.extend_from_slice(&(c.parents.len() as u16).to_le_bytes());
+        out.write_all(c.id.as_bytes())?;
+        out.write_all(&(c.parents.len() as u16).to_le_bytes())?;
         for p in &c.parents {
-            out.extend_from_slice(p.as_bytes());
+            out.write_all(p.as_bytes())?;
         }
-        out.extend_from_slice(&c.author_time.to_le_bytes());
-        out.extend_from_slice(&c.commit_time.to_le_bytes());
-        out.push(u8::from(c.boundary));
-        put_bytes(&mut out, c.author.as_bytes());
-        put_bytes(&mut out, c.message.as_bytes());
-        out.extend_from_slice(&(c.changes.len() as u32).to_le_bytes());
+        out.write_all(&c.author_time.to_le_bytes())?;
+        out.write_all(&c.commit_time.to_le_bytes())?;
+        out.write_all(&[u8::from(c.boundary)])?;
+        put_bytes(out, c.author.as_bytes())?;
+        put_bytes(out, c.message.as_bytes())?;
+        out.write_all(&(c.changes.len() as u32).to_le_bytes())?;
         for ch in &c.changes {
-            out.push(match ch.kind {
+            let kind = match ch.kind {
                 ChangeKind::Added => b'A',
                 ChangeKind::Modified => b'M',
                 ChangeKind::Deleted => b'D',
                 ChangeKind::Renamed => b'R',
-            });
-            put_bytes(&mut out, &ch.path);
+            };
+            out.write_all(&[kind])?;
+            put_bytes(out, &ch.path)?;
             if ch.kind == ChangeKind::Renamed {
-                put_bytes(
-                    &mut out,
-                    ch.previous.as_deref().map(|p| &p[..]).unwrap_or(b""),
-                );
+                put_bytes(out, ch.previous.as_deref().map(|p| &p[..]).unwrap_or(b""))?;
             }
         }
     }
-    out.extend_from_slice(END);
-    out
+    out.write_all(END)
 }
 
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(bytes);
+fn put_bytes(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(bytes.len() as u32).to_le_bytes())?;
+    out.write_all(bytes)
 }
 
 /// A bounds-checked reader: every read returns `None` past the end, so a truncated or
@@ -143,6 +139,14 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Text as stored (valid UTF-8 in practice, since it was decoded before it was written).
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn decode(data: &[u8], params: &str) -> Option<Cache> {
     let mut r = Reader { data, pos: 0 };
     if r.take(8)? != MAGIC || r.bytes()? != params.as_bytes() {
@@ -167,8 +171,8 @@ fn decode(data: &[u8], params: &str) -> Option<Cache> {
         let author_time = r.i64()?;
         let commit_time = r.i64()?;
         let boundary = r.u8()? != 0;
-        let author = String::from_utf8_lossy(r.bytes()?).into_owned();
-        let message = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let author = text(r.bytes()?);
+        let message = text(r.bytes()?);
         let nc = r.u32()? as usize;
         let mut changes = Vec::with_capacity(nc.min(data.len()));
         for _ in 0..nc {
@@ -240,7 +244,8 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let bytes = encode("p", &sample());
+        let mut bytes = Vec::new();
+        encode(&mut bytes, "p", &sample()).unwrap();
         let back = decode(&bytes, "p").unwrap();
         assert_eq!(back.commits[0].changes, sample().commits[0].changes);
         assert_eq!(back.tips, sample().tips);
@@ -248,7 +253,8 @@ mod tests {
 
     #[test]
     fn truncated_or_foreign_cache_is_rejected() {
-        let bytes = encode("p", &sample());
+        let mut bytes = Vec::new();
+        encode(&mut bytes, "p", &sample()).unwrap();
         assert!(decode(&bytes, "other").is_none());
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut], "p").is_none());

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::repo::Repo;
 use gix::ObjectId;
 use gix::bstr::BString;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// What happened to a path in a commit, against the commit's first parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,7 +158,10 @@ impl Default for ScanOptions {
 /// Progress of a long scan, for a progress line on stderr.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
+    /// Commits parsed so far.
     pub commits: usize,
+    /// Bytes git has written so far, while it walks.
+    pub bytes: u64,
     pub phase: &'static str,
 }
 
@@ -249,7 +252,13 @@ pub fn scan(
         }
     }
     if !limited {
-        raw = reachable(raw, start);
+        // Freshly read from git: every ancestor is there (or beyond a shallow boundary).
+        let all = raw.len();
+        raw = reachable(raw, start).ok_or_else(|| {
+            HistoryError::GitOutput(format!(
+                "git log listed {all} commits but not all ancestors of {start}"
+            ))
+        })?;
     }
     raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
 
@@ -261,17 +270,20 @@ pub fn scan(
         ));
     }
 
-    let ids: HashSet<ObjectId> = raw.iter().map(|c| c.id).collect();
+    let ids: gix::hashtable::HashSet<ObjectId> = raw.iter().map(|c| c.id).collect();
     let commits = raw
         .into_iter()
         .map(|c| {
             // A `-x` copy of a commit we also have is the same evidence twice; a copy whose
             // source is elsewhere is the only evidence here, so it counts.
-            let copy_of_known = cherry_picked_from(&c.message)
+            let source = cherry_picked_from(&c.message);
+            let copy_of_known = source
                 .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
                 .is_some_and(|src| ids.contains(&src));
             // A merge's changes are its side branch's commits, which count on their own.
-            let is_fix = c.parents.len() < 2 && !copy_of_known && fix_message(&matcher, &c.message);
+            let is_fix = c.parents.len() < 2
+                && !copy_of_known
+                && fix_message(&matcher, &c.message, source.is_some());
             Commit {
                 id: c.id,
                 parents: c.parents,
@@ -299,8 +311,8 @@ pub fn scan(
 }
 
 /// The fix test without the cherry-pick rule, which `scan` applies knowing the history.
-fn fix_message(matcher: &FixMatcher, message: &str) -> bool {
-    if cherry_picked_from(message).is_some() {
+fn fix_message(matcher: &FixMatcher, message: &str, is_copy: bool) -> bool {
+    if is_copy {
         let stripped: String = message
             .lines()
             .filter(|l| !l.contains("(cherry picked from commit "))
@@ -348,10 +360,15 @@ fn run_log(
         opts.rename_similarity,
         opts.rename_limit,
         paths,
-        &mut |n| {
+        &mut |commits, bytes| {
             progress(Progress {
-                commits: n,
-                phase: "reading history",
+                commits,
+                bytes,
+                phase: if commits == 0 {
+                    "git log"
+                } else {
+                    "reading history"
+                },
             })
         },
     )
@@ -371,12 +388,13 @@ fn scan_cached(
 ) -> Result<(Vec<RawCommit>, u32), HistoryError> {
     let file = cache::path(repo.git.common_dir());
     let mut cached = cache::load(&file, params).unwrap_or_default();
-    if cached.commits.iter().any(|c| c.id == start) && complete(&cached.commits, start) {
-        return Ok((cached.commits, cached.rename_limit_hits));
-    }
-    if !cached.commits.is_empty() && cached.commits.iter().any(|c| c.id == start) {
-        // Present but with holes: the file is not what we wrote. Start over.
-        cached = cache::Cache::default();
+    if cached.commits.iter().any(|c| c.id == start) {
+        let hits = cached.rename_limit_hits;
+        match reachable(std::mem::take(&mut cached.commits), start) {
+            Some(commits) => return Ok((commits, hits)),
+            // Present but with holes: the file is not what we wrote. Start over.
+            None => cached = cache::Cache::default(),
+        }
     }
     let out = run_log(repo, opts, &[start], &cached.tips, None, progress)?;
     let mut commits = out.commits;
@@ -403,45 +421,28 @@ fn scan_cached(
     Ok((updated.commits, updated.rename_limit_hits))
 }
 
-/// Every ancestor of `start` is present (or beyond a shallow boundary git did not show).
-fn complete(commits: &[RawCommit], start: ObjectId) -> bool {
-    let index: HashMap<ObjectId, usize> =
-        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let mut seen = HashSet::new();
-    let mut stack = vec![start];
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let Some(&i) = index.get(&id) else {
-            return false;
-        };
-        stack.extend(commits[i].parents.iter().copied());
+/// Keep the commits reachable from `start`, in their current order; `None` when an ancestor
+/// is missing (a damaged or foreign cache: shallow boundaries have no parents listed).
+fn reachable(commits: Vec<RawCommit>, start: ObjectId) -> Option<Vec<RawCommit>> {
+    let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
+    index.reserve(commits.len());
+    for (i, c) in commits.iter().enumerate() {
+        index.insert(c.id, i);
     }
-    true
-}
-
-/// Keep the commits reachable from `start`, in their current order.
-fn reachable(commits: Vec<RawCommit>, start: ObjectId) -> Vec<RawCommit> {
-    let index: HashMap<ObjectId, usize> =
-        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut keep = vec![false; commits.len()];
     let mut stack = vec![start];
     while let Some(id) = stack.pop() {
-        let Some(&i) = index.get(&id) else {
-            continue;
-        };
+        let &i = index.get(&id)?;
         if keep[i] {
             continue;
         }
         keep[i] = true;
         stack.extend(commits[i].parents.iter().copied());
     }
-    commits
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(c, k)| k.then_some(c))
-        .collect()
+    let mut commits = commits;
+    let mut flags = keep.into_iter();
+    commits.retain(|_| flags.next().unwrap_or(false));
+    Some(commits)
 }
 
 /// Files in the tip's tree (not directories).
