@@ -19,14 +19,16 @@ bench_dir="${BENCH_DIR:-/tmp/git-incident-bench}"
 mkdir -p "$bench_dir"
 if [ $# -eq 0 ]; then set -- /work/histories/ripgrep /work/histories/tokio /work/histories/git; fi
 
-# measure LABEL CMD...: prints "cpu_seconds peak_mb"
+# measure CMD...: prints "cpu_seconds peak_mb wall_seconds"
 measure() {
-  local out
-  out=$( { /usr/bin/time -f "%U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  awk '{printf "%.2f %.0f\n", $1 + $2, $3 / 1024}' <<<"$out"
+  local tmp
+  tmp=$(mktemp)
+  /usr/bin/time -o "$tmp" -f "%U %S %M %e" "$@" >/dev/null 2>&1 || true
+  awk '{printf "%.3f %.0f %.2f\n", $1 + $2, $3 / 1024, $4}' "$tmp"
+  rm -f "$tmp"
 }
 
-printf "| history | commits | git log CPU s | cold CPU s | cold/git | warm CPU s | warm/git | check 20 files s | peak RSS MB (git log / cold / warm / check) |\n"
+printf "| history | commits | git log CPU s | cold CPU s | cold/git | warm CPU s | warm/git | check ~20 files CPU s (wall) | peak RSS MB (git log / cold / warm / check) |\n"
 printf "|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
 for src in "$@"; do
   name="$(basename "$src")"
@@ -35,22 +37,22 @@ for src in "$@"; do
   cd "$repo"
   commits=$(git rev-list --count HEAD)
   # A commit touching close to 20 files, for check.
-  pr=$(git log --no-merges --format='%H' --shortstat -n 3000 | awk '/^[0-9a-f]{40}$/{id=$0} / files? changed/{if ($1>=15 && $1<=25) {print id; exit}}')
+  pr=$(git log --no-merges --format='%H' --shortstat -n 3000 | awk 'length($0) == 40 && $0 ~ /^[0-9a-f]+$/ {id=$0} / files? changed/{if ($1>=15 && $1<=25) {print id; exit}}' || true)
   # Warm the OS page cache so the first measurement is not a disk read.
   git log --no-merges --name-only >/dev/null
-  read -r git_cpu git_mb < <(measure git log --no-merges --name-only)
+  read -r git_cpu git_mb _ < <(measure git log --no-merges --name-only)
   rm -rf .git/incident-cache
-  read -r cold_cpu cold_mb < <(measure "$bin" hotspots --quiet)
-  read -r warm_cpu warm_mb < <(measure "$bin" hotspots --quiet)
+  read -r cold_cpu cold_mb _ < <(measure "$bin" hotspots --quiet)
+  read -r warm_cpu warm_mb _ < <(measure "$bin" hotspots --quiet)
   rm -rf .git/incident-cache
   if [ -n "$pr" ]; then
-    read -r check_cpu check_mb < <(measure "$bin" check --quiet --base "$pr~1" --head "$pr")
+    read -r check_cpu check_mb check_wall < <(measure "$bin" check --quiet --base "$pr~1" --head "$pr")
   else
-    check_cpu="-"; check_mb="-"
+    check_cpu="-"; check_mb="-"; check_wall="-"
   fi
-  printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s / %s |\n" \
+  printf "| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s / %s / %s |\n" \
     "$name" "$commits" "$git_cpu" "$cold_cpu" \
     "$(awk -v a="$cold_cpu" -v b="$git_cpu" 'BEGIN{printf "%.2f", a/b}')" \
     "$warm_cpu" "$(awk -v a="$warm_cpu" -v b="$git_cpu" 'BEGIN{printf "%.3f", a/b}')" \
-    "$check_cpu" "$git_mb" "$cold_mb" "$warm_mb" "$check_mb"
+    "$check_cpu" "$check_wall" "$git_mb" "$cold_mb" "$warm_mb" "$check_mb"
 done

@@ -166,9 +166,9 @@ pub fn parse(
         }
         let author_time = parse_int(&field(&mut input, &mut token)?)?;
         let commit_time = parse_int(&field(&mut input, &mut token)?)?;
-        let author = String::from_utf8_lossy(&field(&mut input, &mut token)?).into_owned();
-        let body = field(&mut input, &mut token)?;
-        let message = String::from_utf8_lossy(&body).trim_end().to_string();
+        let author = text(field(&mut input, &mut token)?);
+        let mut message = text(field(&mut input, &mut token)?);
+        message.truncate(message.trim_end().len());
         let mut changes = Vec::new();
         while let Some(t) = next_token(&mut input, &mut token)? {
             let t = trim_newlines(t);
@@ -251,6 +251,11 @@ fn field(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Vec<u8>, History
             "the output of git log ended inside a commit".into(),
         )),
     }
+}
+
+/// Valid UTF-8 is taken as is (the fast path); anything else is decoded lossily.
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn trim_newlines(t: &[u8]) -> &[u8] {
