@@ -38,10 +38,8 @@ pub fn editor_command(repo: &gix::Repository) -> String {
         return e;
     }
     let dumb = std::env::var("TERM").map(|t| t == "dumb").unwrap_or(true);
-    if !dumb {
-        if let Some(e) = env("VISUAL") {
-            return e;
-        }
+    if !dumb && let Some(e) = env("VISUAL") {
+        return e;
     }
     env("EDITOR").unwrap_or_else(|| "vi".to_string())
 }
@@ -109,7 +107,11 @@ pub fn template(note: &Note) -> String {
     };
     absent(note.severity.is_some(), "# severity: sev3\n", &mut text);
     absent(note.tier.is_some(), "# tier: L2\n", &mut text);
-    absent(!note.paths.is_empty(), "# paths:\n#   - src/module/file.rs\n", &mut text);
+    absent(
+        !note.paths.is_empty(),
+        "# paths:\n#   - src/module/file.rs\n",
+        &mut text,
+    );
     absent(
         !note.symptoms.is_empty(),
         "# symptoms:\n#   - \"the error message, as reported\"\n",

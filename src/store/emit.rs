@@ -28,8 +28,7 @@ pub fn render(note: &Note) -> String {
     w.list("paths", &note.paths, false);
     w.list("symptoms", &note.symptoms, false);
     let c = &note.commits;
-    if !c.fixed_by.is_empty() || !c.introduced_by.is_empty() || c.introduced_confidence.is_some()
-    {
+    if !c.fixed_by.is_empty() || !c.introduced_by.is_empty() || c.introduced_confidence.is_some() {
         w.open("commits");
         w.flow_quoted("fixed_by", &c.fixed_by);
         w.flow_quoted("introduced_by", &c.introduced_by);
@@ -44,25 +43,25 @@ pub fn render(note: &Note) -> String {
     if let Some(s) = &note.fix {
         w.text("fix", s);
     }
-    if let Some(inv) = &note.investigation {
-        if inv.hours.is_some() || !inv.checked.is_empty() || !inv.escalations.is_empty() {
-            w.open("investigation");
-            if let Some(h) = inv.hours {
-                w.raw("hours", &format_float(h));
-            }
-            if !inv.checked.is_empty() {
-                w.key("checked");
-                w.out.push('\n');
-                for item in &inv.checked {
-                    w.checked(item);
-                }
-            }
-            if !inv.escalations.is_empty() {
-                let tiers: Vec<&str> = inv.escalations.iter().map(enum_text).collect();
-                w.raw("escalations", &format!("[{}]", tiers.join(", ")));
-            }
-            w.close();
+    if let Some(inv) = &note.investigation
+        && (inv.hours.is_some() || !inv.checked.is_empty() || !inv.escalations.is_empty())
+    {
+        w.open("investigation");
+        if let Some(h) = inv.hours {
+            w.raw("hours", &format_float(h));
         }
+        if !inv.checked.is_empty() {
+            w.key("checked");
+            w.out.push('\n');
+            for item in &inv.checked {
+                w.checked(item);
+            }
+        }
+        if !inv.escalations.is_empty() {
+            let tiers: Vec<&str> = inv.escalations.iter().map(enum_text).collect();
+            w.raw("escalations", &format!("[{}]", tiers.join(", ")));
+        }
+        w.close();
     }
     if let Some(id) = &note.repeat_of {
         w.quoted("repeat_of", id);
@@ -70,17 +69,17 @@ pub fn render(note: &Note) -> String {
     if let Some(id) = &note.resolved_with {
         w.quoted("resolved_with", id);
     }
-    if let Some(env) = &note.environment {
-        if !env.is_empty() {
-            w.open("environment");
-            for (k, v) in env {
-                let key = scalar(k);
-                w.indent();
-                let _ = write!(w.out, "{key}:");
-                w.value(v);
-            }
-            w.close();
+    if let Some(env) = &note.environment
+        && !env.is_empty()
+    {
+        w.open("environment");
+        for (k, v) in env {
+            let key = scalar(k);
+            w.indent();
+            let _ = write!(w.out, "{key}:");
+            w.value(v);
         }
+        w.close();
     }
     w.list("tags", &note.tags, false);
     w.list("links", &note.links, false);
@@ -246,7 +245,10 @@ fn is_safe_plain(s: &str) -> bool {
     }
     let ok = s.chars().all(|c| {
         c.is_ascii_alphanumeric()
-            || matches!(c, ' ' | '_' | '.' | '/' | '-' | '*' | '+' | '(' | ')' | '=' | '@')
+            || matches!(
+                c,
+                ' ' | '_' | '.' | '/' | '-' | '*' | '+' | '(' | ')' | '=' | '@'
+            )
     });
     if !ok {
         return false;
@@ -325,16 +327,88 @@ mod tests {
     use crate::store::parse::parse_note;
 
     const TRICKY: &[&str] = &[
-        "0192117", "83e2010", "1e10", "0x1F", "0o17", "1_000", "+1", "-1", ".5", "1.", "no",
-        "No", "NO", "on", "off", "yes", "y", "n", "true", "False", "null", "Null", "~", "",
-        " ", "  lead", "trail ", "2026-09-14", "2026-09-14T08:12:00Z", "12:30", "1:2:3",
-        ".inf", "-.inf", ".nan", "nan", "- item", "-", "? q", ": x", "a: b", "a #b", "#c",
-        "&anchor", "*alias", "!tag", "!!str x", "%YAML", "@at", "`tick", "|", ">", "'q'",
-        "\"dq\"", "{a: 1}", "[1, 2]", "a,b", "line1\nline2", "line1\nline2\n",
-        "line1\n\nline3", "\n", "\nlead", "tail\n\n", "  indented\nsecond", "tab\there",
-        "trailing \nspace", "cr\r\nlf", "nul\0x", "bell\x07", "uni é ✓ 漢字", "\u{2028}sep",
-        "\u{feff}bom", "\u{85}nel", "\u{a0}nbsp", "back\\slash", "src/pricing/**", "---",
-        "...", "--- x", "TimeoutError: checkout exceeded 30s", "=", "<<", "a\tb\n\tc",
+        "0192117",
+        "83e2010",
+        "1e10",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "+1",
+        "-1",
+        ".5",
+        "1.",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "off",
+        "yes",
+        "y",
+        "n",
+        "true",
+        "False",
+        "null",
+        "Null",
+        "~",
+        "",
+        " ",
+        "  lead",
+        "trail ",
+        "2026-09-14",
+        "2026-09-14T08:12:00Z",
+        "12:30",
+        "1:2:3",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "nan",
+        "- item",
+        "-",
+        "? q",
+        ": x",
+        "a: b",
+        "a #b",
+        "#c",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "!!str x",
+        "%YAML",
+        "@at",
+        "`tick",
+        "|",
+        ">",
+        "'q'",
+        "\"dq\"",
+        "{a: 1}",
+        "[1, 2]",
+        "a,b",
+        "line1\nline2",
+        "line1\nline2\n",
+        "line1\n\nline3",
+        "\n",
+        "\nlead",
+        "tail\n\n",
+        "  indented\nsecond",
+        "tab\there",
+        "trailing \nspace",
+        "cr\r\nlf",
+        "nul\0x",
+        "bell\x07",
+        "uni é ✓ 漢字",
+        "\u{2028}sep",
+        "\u{feff}bom",
+        "\u{85}nel",
+        "\u{a0}nbsp",
+        "back\\slash",
+        "src/pricing/**",
+        "---",
+        "...",
+        "--- x",
+        "TimeoutError: checkout exceeded 30s",
+        "=",
+        "<<",
+        "a\tb\n\tc",
         "thread 'main' panicked at src/main.rs:2:5:\nexplicit panic\n",
     ];
 
@@ -428,7 +502,18 @@ mod tests {
 
     #[test]
     fn ambiguous_scalars_are_quoted() {
-        for s in ["0192117", "83e2010", "1e10", "no", "on", "yes", "off", "null", "~", "2026-09-14"] {
+        for s in [
+            "0192117",
+            "83e2010",
+            "1e10",
+            "no",
+            "on",
+            "yes",
+            "off",
+            "null",
+            "~",
+            "2026-09-14",
+        ] {
             assert_eq!(scalar(s), format!("\"{s}\""));
         }
         assert_eq!(scalar("src/pricing/**"), "src/pricing/**");
@@ -445,9 +530,26 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "version", "id", "title", "status", "severity", "tier", "opened", "resolved",
-                "paths", "symptoms", "commits", "root_cause", "fix", "investigation",
-                "repeat_of", "resolved_with", "environment", "tags", "links", "source"
+                "version",
+                "id",
+                "title",
+                "status",
+                "severity",
+                "tier",
+                "opened",
+                "resolved",
+                "paths",
+                "symptoms",
+                "commits",
+                "root_cause",
+                "fix",
+                "investigation",
+                "repeat_of",
+                "resolved_with",
+                "environment",
+                "tags",
+                "links",
+                "source"
             ]
         );
     }

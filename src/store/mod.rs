@@ -170,7 +170,10 @@ pub fn parse_note(file: &str, text: &str) -> Result<Note, StoreError> {
 pub fn to_json(note: &LoadedNote) -> serde_json::Value {
     let mut value = serde_json::to_value(&note.note).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(map) = &mut value {
-        if map.get("commits").is_some_and(|c| c.as_object().is_some_and(|o| o.is_empty())) {
+        if map
+            .get("commits")
+            .is_some_and(|c| c.as_object().is_some_and(|o| o.is_empty()))
+        {
             map.remove("commits");
         }
         map.insert("path".into(), serde_json::Value::String(note.file.clone()));
@@ -230,7 +233,8 @@ impl Store {
         }
         let file = Self::file_of(id);
         let path = self.root.join(&file);
-        let meta = std::fs::symlink_metadata(&path).map_err(|e| StoreError::io("read", &path, e))?;
+        let meta =
+            std::fs::symlink_metadata(&path).map_err(|e| StoreError::io("read", &path, e))?;
         if !meta.is_file() {
             return Err(StoreError::Unreadable {
                 file,
@@ -281,7 +285,7 @@ impl Store {
     pub fn resolve_id(&self, prefix: &str) -> Result<String, StoreError> {
         let prefix = normalize_prefix(prefix)?;
         let ids = self.ids()?;
-        if ids.iter().any(|id| *id == prefix) {
+        if ids.contains(&prefix) {
             return Ok(prefix);
         }
         let candidates: Vec<String> = ids
@@ -351,6 +355,17 @@ impl Store {
         Ok(())
     }
 
+    /// Writes the config file atomically.
+    pub fn write_config(&self, text: &str) -> Result<(), StoreError> {
+        let dir = self.dir();
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
+        let path = self.root.join(CONFIG_FILE);
+        let tmp = write_temp(&dir, text)?;
+        tmp.persist(&path)
+            .map_err(|e| StoreError::io("write", &path, e.error))?;
+        Ok(())
+    }
+
     /// The team's settings: defaults when there is no config file; an error with its place
     /// when it is broken.
     pub fn config(&self) -> Result<Config, StoreError> {
@@ -390,7 +405,9 @@ fn normalize_prefix(arg: &str) -> Result<String, StoreError> {
 
 pub(crate) fn warning_of(file: &str, e: StoreError) -> Warning {
     let message = match e {
-        StoreError::Parse { at, .. } => format!("line {}, column {}: {}", at.line, at.column, at.message),
+        StoreError::Parse { at, .. } => {
+            format!("line {}, column {}: {}", at.line, at.column, at.message)
+        }
         StoreError::Unreadable { message, .. } => message,
         other => other.to_string(),
     };

@@ -188,13 +188,13 @@ pub mod timestamp {
         if let Ok(ts) = s.parse::<jiff::Timestamp>() {
             return Ok(ts);
         }
-        if let Ok(date) = s.parse::<jiff::civil::Date>() {
-            if s.len() == 10 {
-                return date
-                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                    .map(|z| z.timestamp())
-                    .map_err(|e| e.to_string());
-            }
+        if s.len() == 10
+            && let Ok(date) = s.parse::<jiff::civil::Date>()
+        {
+            return date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| e.to_string());
         }
         Err(format!(
             "`{s}` is not a date: write RFC 3339 (2026-09-14T08:12:00Z) or a date (2026-09-14)"

@@ -162,7 +162,15 @@ fn located(e: &serde_saphyr::Error) -> Located {
 /// Removes a trailing ` at line N column M` (the location is reported separately).
 fn strip_location(message: &str) -> String {
     let mut m = message.trim().to_string();
-    if let Some(pos) = m.rfind(" at line ") {
+    if m.contains("budget breached") || m.contains("alias") && m.contains("limit") {
+        return "the note is beyond the parser's limits (too many aliases, too deep or too \
+                large once expanded)"
+            .to_string();
+    }
+    if let Some(pos) = m.find(" at line ") {
+        m.truncate(pos);
+    }
+    if let Some(pos) = m.find(", set DuplicateKeyPolicy") {
         m.truncate(pos);
     }
     m.trim_end_matches([',', ':', ' ']).to_string()
@@ -178,7 +186,7 @@ fn hint_for(message: &str) -> Option<String> {
         "check the spelling of the field name (see docs/notes.md)"
     } else if m.contains("missing field") {
         "add the field (see docs/notes.md)"
-    } else if m.contains("budget") || m.contains("alias") || m.contains("limit") {
+    } else if m.contains("limits") || m.contains("alias") {
         "notes may not use deep nesting or many aliases; write the values out"
     } else if m.contains("date") {
         "write dates as 2026-09-14T08:12:00Z or 2026-09-14"

@@ -28,10 +28,7 @@ pub fn load_from_tree(
     if !entry.mode().is_tree() {
         return Ok((set, Config::default()));
     }
-    let dir = entry
-        .object()
-        .map_err(|e| fail(e.to_string()))?
-        .into_tree();
+    let dir = entry.object().map_err(|e| fail(e.to_string()))?.into_tree();
     let mut config = Config::default();
     for entry in dir.iter() {
         let entry = entry.map_err(|e| fail(e.to_string()))?;
@@ -58,8 +55,7 @@ pub fn load_from_tree(
             }
         };
         if is_config {
-            config = parse::parse_config(&text)
-                .map_err(|at| StoreError::Parse { file, at })?;
+            config = parse::parse_config(&text).map_err(|at| StoreError::Parse { file, at })?;
             continue;
         }
         match super::parse_note(&file, &text) {

@@ -2,7 +2,7 @@
 //! each with its file, line and column and a hint. Repository facts (does a commit exist,
 //! which files are at HEAD) come in through `Checks`, so this module stays free of git.
 
-use super::{CONFIG_FILE, DIR, Located, Note, Store, StoreError, id, parse};
+use super::{DIR, Located, Note, Store, StoreError, id, parse};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
@@ -107,20 +107,24 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
     if let Err(e) = store.config() {
         match e {
             StoreError::Parse { file, at } => problems.push(Problem::new(&file, at, Level::Error)),
-            StoreError::Unreadable { file, message } => {
-                problems.push(Problem::new(&file, Located::new(1, 1, message), Level::Error))
-            }
+            StoreError::Unreadable { file, message } => problems.push(Problem::new(
+                &file,
+                Located::new(1, 1, message),
+                Level::Error,
+            )),
             other => return Err(other),
         }
     }
     let mut notes: Vec<(String, String, Note)> = Vec::new();
     let dir = store.dir();
     let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries.collect::<Result<Vec<_>, _>>().map_err(|e| StoreError::Io {
-            action: "read",
-            path: dir.display().to_string(),
-            source: e,
-        })?,
+        Ok(entries) => entries
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Io {
+                action: "read",
+                path: dir.display().to_string(),
+                source: e,
+            })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
             return Err(StoreError::Io {
@@ -144,7 +148,7 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
             continue;
         }
         let file = format!("{DIR}/{name}");
-        let Some(file_id) = id::from_file_name(&name) else {
+        if id::from_file_name(&name).is_none() {
             problems.push(Problem::new(
                 &file,
                 Located::new(1, 1, "file name is not a note id")
@@ -152,7 +156,7 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
                 Level::Error,
             ));
             continue;
-        };
+        }
         if !regular {
             problems.push(Problem::new(
                 &file,
@@ -165,7 +169,11 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         let text = match parse::read_limited(&store.root.join(&file)) {
             Ok(text) => text,
             Err(e) => {
-                problems.push(Problem::new(&file, Located::new(1, 1, e.to_string()), Level::Error));
+                problems.push(Problem::new(
+                    &file,
+                    Located::new(1, 1, e.to_string()),
+                    Level::Error,
+                ));
                 continue;
             }
         };
@@ -173,14 +181,12 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
             Ok(note) => notes.push((file, text, note)),
             Err(at) => problems.push(Problem::new(&file, at, Level::Error)),
         }
-        let _ = file_id;
     }
     let ids: BTreeSet<&str> = notes.iter().map(|(_, _, n)| n.id.as_str()).collect();
     for (file, text, note) in &notes {
         check_note(file, text, note, &ids, checks, &mut problems);
     }
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    let _ = CONFIG_FILE;
     Ok(problems)
 }
 
@@ -202,22 +208,30 @@ pub fn check_note(
         .unwrap_or("");
 
     match &pos.id {
-        None => error(
-            Located::new(1, 1, "the note has no `id`")
-                .hint(format!("add `id: \"{stem}\"` (the file name without .yaml)")),
-        ),
+        None => error(Located::new(1, 1, "the note has no `id`").hint(format!(
+            "add `id: \"{stem}\"` (the file name without .yaml)"
+        ))),
         Some(s) if !id::is_valid(&s.value) => error(
             at(s, format!("`{}` is not a note id", s.value.escape_debug()))
                 .hint("ids are lowercase letters and digits, the file name without .yaml"),
         ),
         Some(s) if s.value != stem => error(
-            at(s, format!("id `{}` does not match the file name {file}", s.value))
-                .hint(format!("set `id: \"{stem}\"`, or rename the file to {}.yaml", s.value)),
+            at(
+                s,
+                format!("id `{}` does not match the file name {file}", s.value),
+            )
+            .hint(format!(
+                "set `id: \"{stem}\"`, or rename the file to {}.yaml",
+                s.value
+            )),
         ),
         Some(_) => {}
     }
     if note.version != 1 {
-        let loc = pos.version.as_ref().map_or(Located::new(1, 1, ""), |s| at(s, ""));
+        let loc = pos
+            .version
+            .as_ref()
+            .map_or(Located::new(1, 1, ""), |s| at(s, ""));
         error(Located {
             message: format!("unsupported note version {}", note.version),
             hint: Some("this tool reads version 1 notes".into()),
@@ -225,30 +239,45 @@ pub fn check_note(
         });
     }
     if note.title.trim().is_empty() {
-        let loc = pos.title.as_ref().map_or(Located::new(1, 1, ""), |s| at(s, ""));
+        let loc = pos
+            .title
+            .as_ref()
+            .map_or(Located::new(1, 1, ""), |s| at(s, ""));
         error(Located {
             message: "the title is empty".into(),
             hint: Some("say in one line what went wrong".into()),
             ..loc
         });
     }
-    if let (Some(opened), Some(resolved)) = (note.opened, note.resolved) {
-        if resolved < opened {
-            let loc = pos.resolved.as_ref().map_or(Located::new(1, 1, ""), |s| at(s, ""));
-            error(Located {
-                message: format!("resolved ({resolved}) is before opened ({opened})"),
-                hint: Some("check both dates".into()),
-                ..loc
-            });
-        }
+    if let (Some(opened), Some(resolved)) = (note.opened, note.resolved)
+        && resolved < opened
+    {
+        let loc = pos
+            .resolved
+            .as_ref()
+            .map_or(Located::new(1, 1, ""), |s| at(s, ""));
+        error(Located {
+            message: format!("resolved ({resolved}) is before opened ({opened})"),
+            hint: Some("check both dates".into()),
+            ..loc
+        });
     }
-    for (field, value) in [("repeat_of", &pos.repeat_of), ("resolved_with", &pos.resolved_with)] {
+    for (field, value) in [
+        ("repeat_of", &pos.repeat_of),
+        ("resolved_with", &pos.resolved_with),
+    ] {
         let Some(s) = value else { continue };
-        let matches = ids.iter().filter(|i| i.starts_with(s.value.as_str())).count();
+        let matches = ids
+            .iter()
+            .filter(|i| i.starts_with(s.value.as_str()))
+            .count();
         if !id::is_valid(&s.value) || matches == 0 {
             error(
-                at(s, format!("{field} names no note: `{}`", s.value.escape_debug()))
-                    .hint("give the id of an existing note (`git incident list` shows them)"),
+                at(
+                    s,
+                    format!("{field} names no note: `{}`", s.value.escape_debug()),
+                )
+                .hint("give the id of an existing note (`git incident list` shows them)"),
             );
         } else if matches > 1 && !ids.contains(s.value.as_str()) {
             error(
@@ -268,13 +297,21 @@ pub fn check_note(
             let hex = v.len() >= 4 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
             if !hex {
                 error(
-                    at(s, format!("commits.{field}: `{}` is not a commit id", v.escape_debug()))
-                        .hint("write the full commit id, quoted: \"0192117...\""),
+                    at(
+                        s,
+                        format!("commits.{field}: `{}` is not a commit id", v.escape_debug()),
+                    )
+                    .hint("write the full commit id, quoted: \"0192117...\""),
                 );
             } else if !(checks.commit_exists)(v) {
                 error(
-                    at(s, format!("commits.{field}: commit {v} is not in this repository"))
-                        .hint("check the id with `git show`; fetch the branch that has it, or fix the id"),
+                    at(
+                        s,
+                        format!("commits.{field}: commit {v} is not in this repository"),
+                    )
+                    .hint(
+                        "check the id with `git show`; fetch the branch that has it, or fix the id",
+                    ),
                 );
             }
         }
@@ -299,7 +336,9 @@ pub fn check_note(
         }
     }
     for (i, line) in text.lines().enumerate() {
-        let Some((key, _)) = line.split_once(':') else { continue };
+        let Some((key, _)) = line.split_once(':') else {
+            continue;
+        };
         let is_key = !key.is_empty()
             && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && key.as_bytes()[0].is_ascii_alphabetic();
@@ -307,7 +346,7 @@ pub fn check_note(
             problems.push(Problem::new(
                 file,
                 Located::new(i as u64 + 1, 1, format!("unknown field `{key}`"))
-                    .hint("check the spelling; unknown fields are kept but no command reads them"),
+                    .hint("check the spelling (see docs/notes.md); no command reads this field"),
                 Level::Warning,
             ));
         }
