@@ -49,6 +49,7 @@ fn report_golden_text_markdown_json() {
         ("markdown", "report.md"),
         ("json", "report.json"),
         ("csv", "report.csv"),
+        ("html", "report.html"),
     ] {
         let out = repo.run(&["report", "--quarter", "2026Q3", "--format", format]);
         assert_eq!(out.code, 0, "{}", out.snapshot());

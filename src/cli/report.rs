@@ -1,6 +1,6 @@
 //! `git incident report`: the metrics of DESIGN section 6 for a period, as text, markdown,
-//! json or csv. The numbers come from `report::compute` (pure); this file reads the notes and
-//! the config, picks the period and the renderer.
+//! json, csv or a self-contained html page. The numbers come from `report::compute` (pure);
+//! this file reads the notes and the config, picks the period and the renderer.
 
 use super::{Ctx, Format, Outcome, Result};
 use crate::error::Error;
@@ -75,10 +75,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         Format::Markdown => report::render_markdown::render(&report),
         Format::Json => report::render_json(&report),
         Format::Csv => report::render_csv::render(&report),
-        Format::Html => {
-            return Err(Error::new("`report --format html` is not built yet")
-                .hint("use --format markdown, which GitHub renders with charts"));
-        }
+        Format::Html => report::render_html::render(&report),
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(Outcome::Success)

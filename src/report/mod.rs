@@ -4,6 +4,7 @@
 pub mod metrics;
 pub mod period;
 pub mod render_csv;
+pub mod render_html;
 pub mod render_markdown;
 pub mod render_text;
 pub mod stats;
