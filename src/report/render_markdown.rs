@@ -2,7 +2,7 @@
 //! renders them in issues, pull requests, wikis and `.md` files).
 
 use super::metrics::Report;
-use super::render_text::{change, hours, pct, period_line};
+use super::render_text::{change, hours, pct, period_line, with_unit};
 use super::stats::Stats;
 use std::fmt::Write;
 
@@ -113,8 +113,13 @@ pub fn render(report: &Report) -> String {
         ),
         (
             "Median time to resolve",
-            format!("{} h", hours(report.time_to_resolve_all.median_hours)),
-            format!("p90 {} h", hours(report.time_to_resolve_all.p90_hours)),
+            with_unit(report.time_to_resolve_all.median_hours, "h"),
+            format!(
+                "p90 {}; {} of {} timed",
+                with_unit(report.time_to_resolve_all.p90_hours, "h"),
+                report.time_to_resolve_all.measured,
+                report.time_to_resolve_all.count
+            ),
             change(t("median_time_to_resolve_hours"), false),
         ),
     ];

@@ -23,6 +23,14 @@ pub fn hours(h: Option<f64>) -> String {
     }
 }
 
+/// `28 h`, or `n/a`.
+pub fn with_unit(h: Option<f64>, unit: &str) -> String {
+    match h {
+        Some(_) => format!("{} {unit}", hours(h)),
+        None => "n/a".to_string(),
+    }
+}
+
 /// The change against the previous period: `+3`, `-12.5 pts`, or empty when unknown.
 pub fn change(trend: Option<&Trend>, is_rate: bool) -> String {
     let Some(t) = trend else {
@@ -172,10 +180,12 @@ pub fn render(report: &Report) -> String {
         ),
         (
             "Time to resolve",
-            format!("{} h", hours(report.time_to_resolve_all.median_hours)),
+            with_unit(report.time_to_resolve_all.median_hours, "h"),
             format!(
-                "median; p90 {} h",
-                hours(report.time_to_resolve_all.p90_hours)
+                "median; p90 {}; {} of {} timed",
+                with_unit(report.time_to_resolve_all.p90_hours, "h"),
+                report.time_to_resolve_all.measured,
+                report.time_to_resolve_all.count
             ),
             change(t("median_time_to_resolve_hours"), false),
         ),
