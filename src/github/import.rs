@@ -1,0 +1,1 @@
+//! `import github`: closed bug issues of a GitHub repository become notes.
