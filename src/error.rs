@@ -58,7 +58,7 @@ pub trait Hinted {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::new(e.to_string())
+        Error::new(e.to_string()).with_source(e)
     }
 }
 

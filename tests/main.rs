@@ -1,6 +1,8 @@
 //! The one integration-test binary: each module tests one part through the real binary on
 //! throwaway repositories.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 mod cli;

@@ -14,6 +14,7 @@ mod hotspots;
 mod import;
 mod init;
 mod list;
+mod man;
 mod new;
 mod report;
 mod resolve;
@@ -54,6 +55,7 @@ pub enum Command {
     Report(report::Args),
     Action(action::Args),
     Completions(completions::Args),
+    Man(man::Args),
 }
 
 /// Output formats; each command accepts the subset it documents.
@@ -96,6 +98,7 @@ impl Ctx<'_> {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    man::ensure_installed();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -152,10 +155,10 @@ fn err_stream() -> std::io::StderrLock<'static> {
 fn is_broken_pipe(e: &Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
     while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return true;
-            }
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
         }
         source = s.source();
     }
@@ -170,7 +173,10 @@ pub fn report_error(err: &mut dyn Write, e: &Error) {
         let _ = writeln!(err, "error: {}", e.message);
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            let _ = writeln!(err, "  caused by: {s}");
+            let cause = s.to_string();
+            if cause != e.message {
+                let _ = writeln!(err, "  caused by: {cause}");
+            }
             source = s.source();
         }
     }
@@ -195,6 +201,7 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Outcome> {
         Command::Report(args) => report::run(args, ctx),
         Command::Action(args) => action::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),
+        Command::Man(args) => man::run(args, ctx),
     }
 }
 
