@@ -160,7 +160,8 @@ impl Client {
                 && attempt < MAX_ATTEMPTS
                 && wait <= self.max_wait
             {
-                self.runtime.block_on(tokio::time::sleep(wait));
+                self.runtime
+                    .block_on(async { tokio::time::sleep(wait).await });
                 continue;
             }
             return Err(status_error(url, &reply));

@@ -339,3 +339,118 @@ fn cap(mut body: String) -> String {
     }
     body
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::fragility::{IncidentRef, LineHit};
+    use crate::store::{Note, Severity};
+
+    fn note(id: &str, title: &str, cause: &str) -> LoadedNote {
+        let yaml = format!(
+            "version: 1\nid: {id}\ntitle: {title:?}\nstatus: resolved\nseverity: sev2\n\
+             opened: 2026-09-14T08:12:00Z\nresolved: 2026-09-15T16:40:00Z\n\
+             root_cause: {cause:?}\n"
+        );
+        LoadedNote {
+            note: serde_saphyr::from_str::<Note>(&yaml).unwrap(),
+            file: format!(".incidents/{id}.yaml"),
+        }
+    }
+
+    pub(crate) fn example() -> (CheckResult, Vec<LoadedNote>) {
+        let inc = |id: &str, title: &str| IncidentRef {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity: Some(Severity::Sev2),
+        };
+        let result = CheckResult {
+            base: "1111111111111111111111111111111111111111".into(),
+            head: "2222222222222222222222222222222222222222".into(),
+            risk: Level::High,
+            files: vec![
+                CheckedFile {
+                    path: "src/pricing/rules.rs".into(),
+                    level: Level::Medium,
+                    score: 2.5,
+                    incidents: vec![inc("q7d2m4xa", "Wrong VAT for @acme <b>EU</b> orders")],
+                    fix_commits: 2,
+                    lines: vec![],
+                },
+                CheckedFile {
+                    path: "src/checkout/cart.rs".into(),
+                    level: Level::High,
+                    score: 7.1,
+                    incidents: vec![inc(
+                        "k3f9x2ab",
+                        "Checkout times out for carts with more than 100 items",
+                    )],
+                    fix_commits: 3,
+                    lines: vec![LineHit {
+                        start: 40,
+                        end: 52,
+                        fix_commit: "83e2010aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+                        incidents: vec!["k3f9x2ab".into()],
+                    }],
+                },
+                CheckedFile {
+                    path: "README.md".into(),
+                    level: Level::None,
+                    score: 0.0,
+                    incidents: vec![],
+                    fix_commits: 0,
+                    lines: vec![],
+                },
+            ],
+        };
+        let notes = vec![
+            note(
+                "k3f9x2ab",
+                "Checkout times out for carts with more than 100 items",
+                "N+1 price lookups per item once the cache is cold",
+            ),
+            note(
+                "q7d2m4xa",
+                "Wrong VAT for @acme <b>EU</b> orders",
+                "rates table | keyed by\nshipping country",
+            ),
+        ];
+        (result, notes)
+    }
+
+    fn ctx(notes: &[LoadedNote]) -> RenderContext<'_> {
+        RenderContext {
+            repository: "octo/shop",
+            server_url: "https://github.com",
+            base_sha: "1111111111111111111111111111111111111111",
+            head_sha: "2222222222222222222222222222222222222222",
+            notes,
+            run_url: Some("https://github.com/octo/shop/actions/runs/42"),
+        }
+    }
+
+    #[test]
+    fn comment_example() {
+        let (result, notes) = example();
+        let body = comment_body(&result, &ctx(&notes)).unwrap();
+        assert!(body.starts_with(MARKER));
+        insta::assert_snapshot!(body);
+    }
+
+    #[test]
+    fn nothing_flagged_gives_no_comment() {
+        let (mut result, notes) = example();
+        result.files.retain(|f| f.level == Level::None);
+        result.risk = Level::None;
+        assert!(comment_body(&result, &ctx(&notes)).is_none());
+        assert!(summary(&result, &ctx(&notes)).contains("no touched file"));
+    }
+
+    #[test]
+    fn lines_a_fix_wrote_come_first() {
+        let (result, _) = example();
+        let order: Vec<&str> = flagged(&result).iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(order, ["src/checkout/cart.rs", "src/pricing/rules.rs"]);
+    }
+}
