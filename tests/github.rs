@@ -424,6 +424,8 @@ fn action_falls_back_to_annotations_and_summary_on_403() {
         out.stdout
     );
     assert_eq!(warnings(&out), 2);
+    assert!(!out.stdout.contains("ghs_test_token_value"));
+    assert!(!out.stderr.contains("ghs_test_token_value"));
     let summary = std::fs::read_to_string(pr.summary_path()).unwrap();
     assert!(summary.contains("src/mod1.rs"), "{summary}");
     assert!(summary.contains("Checkout times out"));
@@ -716,4 +718,66 @@ fn import_github_rejects_a_bad_repo_name() {
     let out = repo.run(&["import", "github", "--repo", "not-a-repo"]);
     assert_eq!(out.code, 2, "{}", out.snapshot());
     assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+}
+
+// ---- shallow checkouts ----
+
+/// A `--depth 1` clone of the pull request's repository, checked out at the head.
+fn shallow_clone(pr: &Pr) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("git");
+    hermetic_env(&mut cmd, pr.repo.home.path());
+    cmd.arg("clone")
+        .arg("-q")
+        .arg("--depth=1")
+        .arg(format!("file://{}", pr.repo.path().display()))
+        .arg(dir.path().join("clone"));
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    dir
+}
+
+fn action_in(pr: &Pr, dir: &Path, api: &str) -> Output {
+    let mut cmd = bin();
+    hermetic_env(&mut cmd, pr.repo.home.path());
+    cmd.current_dir(dir)
+        .env("GITHUB_EVENT_PATH", pr.event())
+        .env("GITHUB_API_URL", api)
+        .env("GITHUB_REPOSITORY", REPO)
+        .env("GITHUB_TOKEN", "ghs_test_token_value")
+        .env("GITHUB_STEP_SUMMARY", pr.summary_path())
+        .arg("action")
+        .arg("--check-result")
+        .arg(pr.result(1, "x"));
+    run(cmd)
+}
+
+#[test]
+fn action_deepens_a_shallow_checkout() {
+    let gh = FakeGithub::start(false);
+    let pr = pull_request(1, "x");
+    let clone = shallow_clone(&pr);
+    let dir = clone.path().join("clone");
+    assert!(dir.join(".git/shallow").exists());
+    let out = action_in(&pr, &dir, &gh.uri());
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stderr.contains("shallow"), "{}", out.stderr);
+    assert!(!dir.join(".git/shallow").exists());
+}
+
+#[test]
+fn action_on_a_shallow_checkout_it_cannot_deepen_says_fetch_depth_0() {
+    let gh = FakeGithub::start(false);
+    let pr = pull_request(1, "x");
+    let clone = shallow_clone(&pr);
+    let dir = clone.path().join("clone");
+    let mut cmd = std::process::Command::new("git");
+    hermetic_env(&mut cmd, pr.repo.home.path());
+    cmd.current_dir(&dir).args(["remote", "remove", "origin"]);
+    assert_eq!(run(cmd).code, 0);
+    let out = action_in(&pr, &dir, &gh.uri());
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("fetch-depth: 0"), "{}", out.stderr);
+    assert!(!out.stdout.contains("nothing"), "{}", out.stdout);
+    assert_eq!(gh.state.lock().unwrap().posts, 0);
 }
