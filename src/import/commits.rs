@@ -252,6 +252,7 @@ fn draft_note(
         tags,
         links,
         source: Some(Source::Commit),
+        imported_from: None,
     })
 }
 
@@ -422,6 +423,7 @@ mod tests {
                 ..Commits::default()
             },
             source: Some(Source::Manual),
+            imported_from: None,
             ..plan(&h, &[], &Options::default()).create[0].note.clone()
         };
         let plan = plan(&h, &[manual], &Options::default());

@@ -614,6 +614,7 @@ mod tests {
             tags: Vec::new(),
             links: Vec::new(),
             source: None,
+            imported_from: None,
         }
     }
 
