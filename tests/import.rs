@@ -260,3 +260,40 @@ fn a_new_fix_for_an_imported_ticket_grows_its_note_unless_edited_by_hand() {
         third.snapshot()
     );
 }
+
+/// Hundreds of notes written in the same second still get distinct 8-character ids.
+#[test]
+fn hundreds_of_imported_notes_get_distinct_ids() {
+    let repo = TestRepo::new();
+    // 300 bare fix commits in one fast-import stream (one git process, not 900).
+    let mut stream = String::new();
+    for i in 0..300 {
+        let msg = format!("fix bug number {i} in the widget");
+        let data = format!("v{i}\n");
+        stream.push_str(&format!(
+            "commit refs/heads/main\nauthor Ada <ada@example.com> {t} +0000\n\
+             committer Ada <ada@example.com> {t} +0000\ndata {}\n{msg}\n\
+             M 100644 inline src/w{}.rs\ndata {}\n{data}\n",
+            msg.len(),
+            i % 7,
+            data.len(),
+            t = EPOCH + i * 60,
+        ));
+    }
+    let file = repo.home.path().join("fast-import-stream");
+    std::fs::write(&file, stream).unwrap();
+    let mut cmd = std::process::Command::new("git");
+    hermetic_env(&mut cmd, repo.home.path());
+    cmd.current_dir(repo.path())
+        .args(["fast-import", "--quiet"])
+        .stdin(std::fs::File::open(&file).unwrap());
+    let done = crate::common::run(cmd);
+    assert_eq!(done.code, 0, "{}", done.snapshot());
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    let out = repo.run(&["import", "commits"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let ids: std::collections::BTreeSet<&str> = out.stdout.lines().collect();
+    assert_eq!(ids.len(), 300, "{}", out.stderr);
+    assert!(ids.iter().all(|id| id.len() == 8));
+    std::fs::remove_file(&file).unwrap();
+}
