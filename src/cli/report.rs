@@ -66,7 +66,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
     }
     let config = load_config(&store, ctx);
-    let fragile = fragile_files(&repo, &set, &config, args.top, now.min(period.until), ctx);
+    let fragile = fragile_files(&repo, &set, &config, args.top, &period, now, ctx);
     let notes: Vec<crate::store::Note> = set.notes.into_iter().map(|n| n.note).collect();
     let report = report::compute(&notes, &period, &config.capacity, fragile);
     let text = match args.format {
@@ -80,32 +80,69 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The top files of `hotspots`, decayed to the end of the period. A history that cannot be
-/// read (no commits yet, say) leaves the list empty with a warning rather than failing the
-/// report, whose other numbers come from the notes alone.
+/// The top files of `hotspots` as of the end of the period (history up to its last commit,
+/// notes opened before it, ages decayed to it), and which of them are new since its start. A
+/// history that cannot be read (no commits yet, say) leaves the list empty with a warning
+/// rather than failing the report, whose other numbers come from the notes alone.
 fn fragile_files(
     repo: &crate::repo::Repo,
     notes: &crate::store::NoteSet,
     config: &crate::config::Config,
     top: usize,
-    at: jiff::Timestamp,
+    period: &Period,
+    now: jiff::Timestamp,
     ctx: &mut Ctx,
-) -> Vec<crate::fragility::FileScore> {
+) -> report::metrics::Fragile {
     if top == 0 {
-        return Vec::new();
+        return report::metrics::Fragile::default();
     }
-    let scan = crate::history::ScanOptions::from_config(config);
-    match super::hotspots::scan_with_progress(repo, &scan, ctx) {
-        Ok(history) => {
-            let mut files = crate::fragility::hotspots(&history, notes, config, at);
-            files.truncate(top);
-            files
+    let rank = |at: jiff::Timestamp, ctx: &mut Ctx| -> Option<Vec<crate::fragility::FileScore>> {
+        let mut scan = crate::history::ScanOptions::from_config(config);
+        if at < now {
+            // No commit before `at`: nothing was fragile yet.
+            scan.rev = Some(commit_before(repo, at)?);
         }
-        Err(e) => {
-            ctx.warn(&format!("fragile files left out: {}", e.message));
-            Vec::new()
-        }
+        let history = match super::hotspots::scan_with_progress(repo, &scan, ctx) {
+            Ok(h) => h,
+            Err(e) => {
+                ctx.warn(&format!("fragile files left out: {}", e.message));
+                return None;
+            }
+        };
+        let known = crate::store::NoteSet {
+            notes: notes
+                .notes
+                .iter()
+                .filter(|n| n.note.opened.is_none_or(|o| o < at))
+                .cloned()
+                .collect(),
+            warnings: Vec::new(),
+        };
+        let mut files = crate::fragility::hotspots(&history, &known, config, at);
+        files.truncate(top);
+        Some(files)
+    };
+    let current = rank(now.min(period.until), ctx).unwrap_or_default();
+    if current.is_empty() {
+        return report::metrics::Fragile::default();
     }
+    let at_start = rank(period.since, ctx).unwrap_or_default();
+    report::metrics::Fragile::new(current, &at_start)
+}
+
+/// The last commit on `HEAD`'s history committed before `at` (the git binary answers this
+/// directly; gix would need a full walk).
+fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(repo.git.git_dir())
+        .args(["rev-list", "-1", "--first-parent"])
+        .arg(format!("--before={}", at.as_second() - 1))
+        .arg("HEAD")
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !id.is_empty()).then_some(id)
 }
 
 /// The team's config, or the defaults (with a warning) when it is broken: `validate` reports

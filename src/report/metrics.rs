@@ -10,14 +10,33 @@ use crate::fragility::FileScore;
 use crate::store::{Note, Severity, Status, Tier};
 use std::collections::BTreeMap;
 
+/// The fragile files as the fragility engine ranked them at the end of the period and at its
+/// start (each list the top N, highest first).
+#[derive(Debug, Clone, Default)]
+pub struct Fragile {
+    pub current: Vec<FileScore>,
+    pub new_entrants: Vec<String>,
+}
+
+impl Fragile {
+    /// The top files at the end of the period, and which of them were not in the top list at
+    /// its start.
+    pub fn new(current: Vec<FileScore>, at_start: &[FileScore]) -> Fragile {
+        let new_entrants = current
+            .iter()
+            .filter(|f| !at_start.iter().any(|s| s.path == f.path))
+            .map(|f| f.path.clone())
+            .collect();
+        Fragile {
+            current,
+            new_entrants,
+        }
+    }
+}
+
 /// Compute the report over `notes` (all of them: earlier incidents matter for regressions) for
 /// `period`, with the previous period for trends. `fragile` comes from the fragility engine.
-pub fn compute(
-    notes: &[Note],
-    period: &Period,
-    capacity: &Capacity,
-    fragile: Vec<FileScore>,
-) -> Report {
+pub fn compute(notes: &[Note], period: &Period, capacity: &Capacity, fragile: Fragile) -> Report {
     let fixes = FixIndex::new(notes);
     let current = Part::new(notes, period, &fixes);
     let previous = Part::new(notes, &period.previous(), &fixes);
@@ -128,7 +147,8 @@ pub fn compute(
         escalation_load,
         time_to_resolve,
         time_to_resolve_all: ttr_all,
-        fragile_files: fragile,
+        fragile_files: fragile.current,
+        fragile_new_entrants: fragile.new_entrants,
         counts: current.counts(notes),
         previous: previous_head,
         trend,
@@ -477,7 +497,7 @@ mod tests {
         let mut b = note("b", "2026-07-02T00:00:00Z");
         b.resolved_with = Some("x".into());
         b.tier = Some(Tier::L2);
-        let r = compute(&[a, b], &q3(), &Capacity::default(), Vec::new());
+        let r = compute(&[a, b], &q3(), &Capacity::default(), Fragile::default());
         assert_eq!(r.deflection_rate, Some(0.5));
         // a reached L3 on its way, though L1 resolved it.
         assert_eq!(r.escalation.reached_l3, 1);
@@ -500,7 +520,7 @@ mod tests {
             &[fix, reg, later, not_reg],
             &q3(),
             &Capacity::default(),
-            Vec::new(),
+            Fragile::default(),
         );
         assert_eq!(r.regression_rate.with_introduced_by, 2);
         assert_eq!(r.regression_rate.bad_fix_count, 1);
@@ -517,7 +537,7 @@ mod tests {
                 n
             })
             .collect();
-        let r = compute(&notes, &q3(), &Capacity::default(), Vec::new());
+        let r = compute(&notes, &q3(), &Capacity::default(), Fragile::default());
         assert_eq!(r.incidents, 10_000);
         // Same opening time: no note is earlier than another.
         assert_eq!(r.regression_rate.bad_fix, Some(0.0));

@@ -31,6 +31,8 @@ pub struct Report {
     pub time_to_resolve: BTreeMap<&'static str, Stats>,
     pub time_to_resolve_all: Stats,
     pub fragile_files: Vec<FileScore>,
+    /// Paths among `fragile_files` that were not in the top list at the start of the period.
+    pub fragile_new_entrants: Vec<String>,
     pub counts: Counts,
     pub previous: Headline,
     pub trend: BTreeMap<&'static str, Trend>,
