@@ -8,9 +8,9 @@ mod score;
 pub use check::check;
 pub use score::{NoteIndex, hotspots, level_for};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     None,
@@ -20,7 +20,7 @@ pub enum Level {
 }
 
 /// `hotspots --format json`: `{"files": [FileScore...]}`, highest score first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileScore {
     pub path: String,
     pub score: f64,
@@ -29,12 +29,12 @@ pub struct FileScore {
     pub incidents: Vec<String>,
     pub fix_commits: usize,
     /// Human reasons ("3 fix commits, last 2026-05-01", "incident k3f9x2ab sev2").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
 }
 
 /// An incident as quoted by `check`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IncidentRef {
     pub id: String,
     pub title: String,
@@ -42,28 +42,28 @@ pub struct IncidentRef {
 }
 
 /// A range of changed lines (in the head version) that a fix commit wrote (blame of the base).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LineHit {
     pub start: u32,
     pub end: u32,
     pub fix_commit: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckedFile {
     pub path: String,
     pub level: Level,
     pub score: f64,
     pub incidents: Vec<IncidentRef>,
     pub fix_commits: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineHit>,
 }
 
 /// `check --format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckResult {
     pub base: String,
     pub head: String,
