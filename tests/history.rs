@@ -378,3 +378,38 @@ fn commit_over_the_rename_limit_warns() {
         warm.stderr
     );
 }
+
+#[test]
+fn rename_similarity_and_fix_pattern_come_from_the_config() {
+    let mut repo = TestRepo::new();
+    let original = lines(10, "core");
+    repo.commit_files("Fix crash in core", &[("core.rs", &original)]);
+    // Keep 6 of 10 lines: about 60% similar, a rename at git's 50%, not at 90%.
+    let edited: String = original
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < 6 {
+                format!("{l}\n")
+            } else {
+                format!("new line {i}\n")
+            }
+        })
+        .collect();
+    std::fs::remove_file(repo.path().join("core.rs")).unwrap();
+    repo.commit_files("Move core", &[("engine.rs", &edited)]);
+    assert_eq!(fixes(&repo, "engine.rs"), 1, "followed at 50%");
+
+    repo.write(
+        ".incidents/config.yaml",
+        "rename_similarity: 90\nfix_pattern: '(?i)\\bpatch\\b'\n",
+    );
+    repo.commit("Configure");
+    assert_eq!(
+        fixes(&repo, "engine.rs"),
+        0,
+        "not a rename at 90%, and `Fix` is no fix any more"
+    );
+    repo.commit_files("Patch overflow", &[("engine.rs", &format!("{edited}x\n"))]);
+    assert_eq!(fixes(&repo, "engine.rs"), 1);
+}

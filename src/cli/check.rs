@@ -72,13 +72,12 @@ pub(super) fn load_notes_and_config(repo: &Repo, ctx: &mut Ctx) -> Result<(NoteS
         return Ok((NoteSet::default(), Config::default()));
     };
     let store = Store::new(root);
-    let notes = store.load().map_err(|e| {
-        Error::new(format!("cannot read the notes: {e}")).hint("check that .incidents/ is readable")
-    })?;
+    let notes = store.load().map_err(Error::from)?;
     for w in &notes.warnings {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
     }
-    Ok((notes, Config::default()))
+    let config = super::report::load_config(&store, ctx);
+    Ok((notes, config))
 }
 
 fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Result<()> {
