@@ -413,3 +413,44 @@ fn rename_similarity_and_fix_pattern_come_from_the_config() {
     repo.commit_files("Patch overflow", &[("engine.rs", &format!("{edited}x\n"))]);
     assert_eq!(fixes(&repo, "engine.rs"), 1);
 }
+
+#[test]
+fn case_only_rename_keeps_history_and_deleted_files_leave_the_ranking() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Fix crash in readme parser",
+        &[("Readme.md", "a\n"), ("gone.rs", "x\n")],
+    );
+    repo.commit_files("Fix panic in gone", &[("gone.rs", "y\n")]);
+    repo.git(&["mv", "Readme.md", "README.md"]);
+    repo.git(&["rm", "-q", "gone.rs"]);
+    repo.commit("Rename readme, drop gone.rs");
+    assert_eq!(fixes(&repo, "README.md"), 1);
+    assert!(
+        hotspot(&repo, "gone.rs").is_none(),
+        "deleted files leave the ranking"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_binary_files_and_non_utf8_paths_never_break_a_scan() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add", &[("target.rs", "x\n")]);
+    std::os::unix::fs::symlink("target.rs", repo.path().join("link.rs")).unwrap();
+    std::fs::write(repo.path().join("blob.bin"), [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.rs");
+    std::fs::write(repo.path().join(name), "x\n").unwrap();
+    repo.commit("Fix crash with odd files");
+    let v = json(&repo.run(&["hotspots", "--all", "--format", "json"]));
+    let paths: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    for p in ["link.rs", "blob.bin", "caf\u{fffd}.rs"] {
+        assert!(paths.iter().any(|x| x == p), "{p} missing from {paths:?}");
+    }
+}
