@@ -454,3 +454,21 @@ fn symlinks_binary_files_and_non_utf8_paths_never_break_a_scan() {
         assert!(paths.iter().any(|x| x == p), "{p} missing from {paths:?}");
     }
 }
+
+#[test]
+fn check_in_a_shallow_clone_says_history_is_cut() {
+    let mut origin = TestRepo::new();
+    for i in 0..5 {
+        origin.commit_files("Fix crash", &[("a.rs", &format!("{i}\n"))]);
+    }
+    let clone = TestRepo::new();
+    let url = format!("file://{}", origin.path().display());
+    let dest = clone.path().join("shallow");
+    clone.git(&["clone", "-q", "--depth", "3", &url, dest.to_str().unwrap()]);
+    let out = clone.run_in(&dest, &["check", "--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stderr.contains("history is cut at"), "{}", out.stderr);
+    assert!(out.stderr.contains("fetch-depth: 0"), "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v["history_cut_at"].is_string(), "{v}");
+}
