@@ -7,6 +7,7 @@
 # peak RSS is the largest of them.
 #
 # Usage: benches/run.sh [HISTORY_DIR...]   (default: /work/histories/{ripgrep,tokio,git})
+# Each figure is the median of REPEAT runs (default 3).
 # The histories are copied once into $BENCH_DIR (default /tmp/git-incident-bench) so the
 # originals are never written to (the cache lives in .git/incident-cache).
 set -euo pipefail
@@ -28,6 +29,12 @@ measure() {
   rm -f "$tmp"
 }
 
+# median LINE...: the line with the median CPU time (first field).
+median() {
+  printf "%s\n" "$@" | sort -n | awk '{a[NR]=$0} END{print a[int((NR+1)/2)]}'
+}
+
+repeat="${REPEAT:-3}"
 printf "| history | commits | git log CPU s | cold CPU s | cold/git | warm CPU s | warm/git | check ~20 files CPU s (wall) | peak RSS MB (git log / cold / warm / check) |\n"
 printf "|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
 for src in "$@"; do
@@ -40,16 +47,23 @@ for src in "$@"; do
   pr=$(git log --no-merges --format='%H' --shortstat -n 3000 | awk 'length($0) == 40 && $0 ~ /^[0-9a-f]+$/ {id=$0} / files? changed/{if ($1>=15 && $1<=25) {print id; exit}}' || true)
   # Warm the OS page cache so the first measurement is not a disk read.
   git log --no-merges --name-only >/dev/null
-  read -r git_cpu git_mb _ < <(measure git log --no-merges --name-only)
-  rm -rf .git/incident-cache
-  read -r cold_cpu cold_mb _ < <(measure "$bin" hotspots --quiet)
-  read -r warm_cpu warm_mb _ < <(measure "$bin" hotspots --quiet)
-  rm -rf .git/incident-cache
-  if [ -n "$pr" ]; then
-    read -r check_cpu check_mb check_wall < <(measure "$bin" check --quiet --base "$pr~1" --head "$pr")
-  else
-    check_cpu="-"; check_mb="-"; check_wall="-"
-  fi
+  gits=(); colds=(); warms=(); checks=()
+  for _ in $(seq "$repeat"); do
+    gits+=("$(measure git log --no-merges --name-only)")
+    rm -rf .git/incident-cache
+    colds+=("$(measure "$bin" hotspots --quiet)")
+    warms+=("$(measure "$bin" hotspots --quiet)")
+    rm -rf .git/incident-cache
+    if [ -n "$pr" ]; then
+      checks+=("$(measure "$bin" check --quiet --base "$pr~1" --head "$pr")")
+    else
+      checks+=("- - -")
+    fi
+  done
+  read -r git_cpu git_mb _ < <(median "${gits[@]}")
+  read -r cold_cpu cold_mb _ < <(median "${colds[@]}")
+  read -r warm_cpu warm_mb _ < <(median "${warms[@]}")
+  read -r check_cpu check_mb check_wall < <(median "${checks[@]}")
   printf "| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s / %s / %s |\n" \
     "$name" "$commits" "$git_cpu" "$cold_cpu" \
     "$(awk -v a="$cold_cpu" -v b="$git_cpu" 'BEGIN{printf "%.2f", a/b}')" \
