@@ -117,11 +117,7 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                     )?;
                 }
                 for l in &f.lines {
-                    writeln!(
-                        out,
-                        "  - lines {}-{} were written by fix {}",
-                        l.start, l.end, l.fix_commit
-                    )?;
+                    writeln!(out, "  - {} written by fix {}", lines(l), l.fix_commit)?;
                 }
             }
         }
@@ -149,8 +145,9 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                 for l in &f.lines {
                     writeln!(
                         out,
-                        "        lines {}-{} change code written by fix {}",
-                        l.start, l.end, l.fix_commit
+                        "        {} change code written by fix {}",
+                        lines(l),
+                        l.fix_commit
                     )?;
                 }
             }
@@ -168,4 +165,13 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
         }
     }
     Ok(())
+}
+
+/// `line 3` or `lines 3-7`.
+fn lines(hit: &fragility::LineHit) -> String {
+    if hit.start == hit.end {
+        format!("line {}", hit.start)
+    } else {
+        format!("lines {}-{}", hit.start, hit.end)
+    }
 }
