@@ -1,41 +1,39 @@
-#!/usr/bin/env python3
-"""What a user would write instead of `git incident hotspots`: a bugspots-style ranking of
-files by recency-weighted fix commits, with PyDriller (pip install pydriller).
+"""What a user would write instead of git-incident: bugspots-style hotspots with PyDriller.
 
-usage: pydriller_hotspots.py REPO [LIMIT]
+Walks every commit (PyDriller computes each commit's diff against its parent), takes those
+whose message matches a fix pattern, and scores each touched file with Google's recency
+weight 1/(1+e^(-12t+12)). Used by benches/run.sh for the comparison in docs/performance.md.
 
-Measured by benches/compare.sh next to `git log` and `git incident hotspots` in the same run.
+Usage: python3 benches/pydriller_hotspots.py REPO
 """
 import math
 import re
 import sys
+from collections import defaultdict
 
 from pydriller import Repository
 
-FIX = re.compile(r"\b(fix(e[sd]|ing)?|bug ?fix(es)?|hot ?fix(es)?|bugs?|regression)\b", re.I)
+FIX = re.compile(r"\b(fix(e[sd]|ing)?|bug ?fix(es)?|hot ?fix(es)?|bugs?|regression|crash(es|ed)?|panic(s|ked)?)\b", re.I)
 
 
-def main():
-    repo = sys.argv[1]
-    limit = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    fixes = []  # (time, [paths])
+def main(path):
+    fixes = []
     first = last = None
-    for commit in Repository(repo, only_no_merge=True).traverse_commits():
-        t = commit.committer_date.timestamp()
-        first = t if first is None else min(first, t)
-        last = t if last is None else max(last, t)
-        if FIX.search(commit.msg):
-            fixes.append((t, [m.new_path or m.old_path for m in commit.modified_files]))
-    span = (last - first) or 1.0
-    scores = {}
-    for t, paths in fixes:
-        w = 1.0 / (1.0 + math.exp(-12.0 * ((t - first) / span) + 12.0))
+    for commit in Repository(path, only_no_merge=True).traverse_commits():
+        when = commit.committer_date.timestamp()
+        first = when if first is None else min(first, when)
+        last = when if last is None else max(last, when)
+        if FIX.search(commit.msg.split("\n", 1)[0]):
+            fixes.append((when, [m.new_path or m.old_path for m in commit.modified_files]))
+    span = max((last or 0) - (first or 0), 1)
+    scores = defaultdict(float)
+    for when, paths in fixes:
+        t = (when - first) / span
         for p in paths:
-            if p:
-                scores[p] = scores.get(p, 0.0) + w
-    for path, score in sorted(scores.items(), key=lambda kv: -kv[1])[:limit]:
-        print(f"{score:8.3f}  {path}")
+            scores[p] += 1 / (1 + math.exp(-12 * t + 12))
+    for path, score in sorted(scores.items(), key=lambda kv: -kv[1])[:20]:
+        print(f"{score:.3f} {path}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])

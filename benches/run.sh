@@ -8,6 +8,8 @@
 #
 # Usage: benches/run.sh [HISTORY_DIR...]   (default: /work/histories/{ripgrep,tokio,git})
 # Each figure is the median of REPEAT runs (default 3).
+# PYDRILLER=1 adds, once per history, the same ranking written with PyDriller
+# (benches/pydriller_hotspots.py; `pip install pydriller`), what users would pick instead.
 # The histories are copied once into $BENCH_DIR (default /tmp/git-incident-bench) so the
 # originals are never written to (the cache lives in .git/incident-cache).
 set -euo pipefail
@@ -64,6 +66,10 @@ for src in "$@"; do
   read -r cold_cpu cold_mb _ < <(median "${colds[@]}")
   read -r warm_cpu warm_mb _ < <(median "${warms[@]}")
   read -r check_cpu check_mb check_wall < <(median "${checks[@]}")
+  if [ "${PYDRILLER:-0}" = 1 ]; then
+    read -r py_cpu _ _ < <(measure python3 "$here/benches/pydriller_hotspots.py" .)
+    echo "pydriller on $name: $py_cpu s CPU, $(awk -v a="$py_cpu" -v b="$cold_cpu" 'BEGIN{printf "%.1f", a/b}') times git-incident cold" >&2
+  fi
   printf "| %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s / %s / %s / %s |\n" \
     "$name" "$commits" "$git_cpu" "$cold_cpu" \
     "$(awk -v a="$cold_cpu" -v b="$git_cpu" 'BEGIN{printf "%.2f", a/b}')" \
