@@ -179,7 +179,14 @@ fn changed_files(
     let out = Command::new("git")
         .arg("--git-dir")
         .arg(repo.git.git_dir())
-        .args(["diff", "--no-color", "--no-ext-diff", "--name-status", "-z"])
+        .args([
+            "-c",
+            "diff.relative=false",
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+        ])
+        .args(["--name-status", "-z"])
         .arg(format!("-M{}%", config.rename_similarity.min(100)))
         .arg(from.to_string())
         .arg(to.to_string())

@@ -43,6 +43,14 @@ pub fn run(
             "log.showSignature=false",
             "-c",
             "core.quotePath=false",
+            // Personal settings that would change what git prints: paths relative to the
+            // current directory, --follow for a single path, no mailmap.
+            "-c",
+            "diff.relative=false",
+            "-c",
+            "log.follow=false",
+            "-c",
+            "log.mailmap=true",
             "-c",
             &format!("diff.renameLimit={rename_limit}"),
             "log",
