@@ -472,3 +472,37 @@ fn check_in_a_shallow_clone_says_history_is_cut() {
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(v["history_cut_at"].is_string(), "{v}");
 }
+
+#[test]
+fn check_without_a_cache_follows_renames_of_the_changed_files() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add parser",
+        &[("src/a.rs", &lines(20, "a")), ("x.rs", "x\n")],
+    );
+    repo.commit_files(
+        "Fix crash in parser",
+        &[("src/a.rs", &(lines(20, "a") + "fixed\n"))],
+    );
+    write_note(&repo, "k3f9x2ab", "src/a.rs", "");
+    repo.commit("Record the incident");
+    repo.git(&["mv", "src/a.rs", "src/b.rs"]);
+    repo.commit("Move parser");
+    repo.git(&["mv", "src/b.rs", "src/c.rs"]);
+    repo.commit_files("Fix panic, move again", &[("x.rs", "y\n")]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files(
+        "Tweak",
+        &[("src/c.rs", &(lines(20, "a") + "fixed\ntweaked\n"))],
+    );
+    let out = repo.run(&["check", "--base", "main", "--format", "json"]);
+    assert!(
+        !repo.path().join(".git/incident-cache").exists(),
+        "check needs no cache"
+    );
+    let v = json(&out);
+    let c = &v["files"][0];
+    assert_eq!(c["path"], "src/c.rs", "{v}");
+    assert_eq!(c["fix_commits"], 2, "{v}");
+    assert_eq!(c["incidents"][0]["id"], "k3f9x2ab", "{v}");
+}

@@ -233,8 +233,8 @@ pub fn scan(
 
     let mut warnings = Vec::new();
     let (mut raw, rename_limit_hits, limited) = if let Some(paths) = &opts.paths {
-        let out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
-        (out.commits, out.rename_limit_hits as u32, true)
+        let (commits, hits) = scan_paths(repo, opts, start, paths, progress)?;
+        (commits, hits, true)
     } else if opts.use_cache {
         let (commits, hits) = scan_cached(repo, opts, start, &params, progress, &mut warnings)?;
         (commits, hits, false)
@@ -372,6 +372,95 @@ fn run_log(
             })
         },
     )
+}
+
+/// Most rename generations followed back by a path-limited scan.
+const MAX_RENAME_GENERATIONS: usize = 5;
+
+/// Commits touching `paths`, following each path back through renames: a path-limited
+/// `git log` sees a renamed file appear as added, so the commit that added it is diffed
+/// again in full, and if it was a rename, the older name's history (from that commit's
+/// parent) is read too.
+fn scan_paths(
+    repo: &Repo,
+    opts: &ScanOptions,
+    start: ObjectId,
+    paths: &[BString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Vec<RawCommit>, u32), HistoryError> {
+    let out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
+    let mut hits = out.rename_limit_hits as u32;
+    let mut commits = out.commits;
+    let mut wanted: Vec<BString> = paths.to_vec();
+    for _ in 0..MAX_RENAME_GENERATIONS {
+        // Where each wanted path was born under its name (the oldest `Added`).
+        let mut births: Vec<(usize, BString)> = Vec::new();
+        for path in &wanted {
+            let born = commits.iter().enumerate().rev().find(|(_, c)| {
+                c.changes
+                    .iter()
+                    .any(|ch| ch.kind == ChangeKind::Added && &ch.path == path)
+            });
+            if let Some((i, _)) = born {
+                births.push((i, path.clone()));
+            }
+        }
+        let mut older: Vec<(ObjectId, BString)> = Vec::new();
+        for (i, path) in births {
+            let [parent] = commits[i].parents[..] else {
+                continue;
+            };
+            let full = gitlog::run(
+                repo.git.git_dir(),
+                &[commits[i].id],
+                &[parent],
+                opts.rename_similarity,
+                opts.rename_limit,
+                None,
+                &mut |_, _| {},
+            )?;
+            let renamed_from = full
+                .commits
+                .iter()
+                .flat_map(|c| c.changes.iter())
+                .find(|ch| ch.kind == ChangeKind::Renamed && ch.path == path)
+                .and_then(|ch| ch.previous.clone());
+            if let Some(previous) = renamed_from {
+                for ch in &mut commits[i].changes {
+                    if ch.kind == ChangeKind::Added && ch.path == path {
+                        ch.kind = ChangeKind::Renamed;
+                        ch.previous = Some(previous.clone());
+                    }
+                }
+                older.push((parent, previous));
+            }
+        }
+        if older.is_empty() {
+            break;
+        }
+        let tips: Vec<ObjectId> = older.iter().map(|(p, _)| *p).collect();
+        wanted = older.into_iter().map(|(_, name)| name).collect();
+        let out = run_log(repo, opts, &tips, &[], Some(&wanted), progress)?;
+        hits += out.rename_limit_hits as u32;
+        let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
+        for (i, c) in commits.iter().enumerate() {
+            index.insert(c.id, i);
+        }
+        for c in out.commits {
+            match index.get(&c.id) {
+                Some(&i) => {
+                    let existing = &mut commits[i].changes;
+                    for ch in c.changes {
+                        if !existing.contains(&ch) {
+                            existing.push(ch);
+                        }
+                    }
+                }
+                None => commits.push(c),
+            }
+        }
+    }
+    Ok((commits, hits))
 }
 
 /// Tips kept in the cache; older ones are dropped (their commits stay, only the
