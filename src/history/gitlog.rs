@@ -24,7 +24,8 @@ pub struct LogOutput {
     pub rename_limit_hits: usize,
 }
 
-/// Run `git log` over `tips` minus everything reachable from `exclude`, streaming the
+/// Run `git log` over `tips` minus everything reachable from `exclude` (an `exclude` of just
+/// the null id means "only the tips themselves", `--no-walk`), streaming the
 /// records, and report progress (commits parsed, bytes git has written).
 pub fn run(
     git_dir: &Path,
@@ -67,6 +68,10 @@ pub fn run(
         cmd.arg("--no-renames");
     }
     // Revisions go through stdin so that thousands of excluded tips never hit ARG_MAX.
+    if exclude.len() == 1 && exclude[0].is_null() {
+        // The marker for "exactly these commits": each diffed against its first parent.
+        cmd.arg("--no-walk=unsorted");
+    }
     cmd.arg("--stdin");
     if let Some(paths) = paths {
         cmd.arg("--");
@@ -90,7 +95,7 @@ pub fn run(
     for t in tips {
         revs.push_str(&format!("{t}\n"));
     }
-    for e in exclude {
+    for e in exclude.iter().filter(|e| !e.is_null()) {
         revs.push_str(&format!("^{e}\n"));
     }
     let stdin = child.stdin.take();
@@ -107,13 +112,16 @@ pub fn run(
         }
         text
     });
+    // Poll often at first (most runs are short), then every 50 ms for the progress line.
+    let mut pause = std::time::Duration::from_millis(1);
     let status = loop {
         if let Some(status) = child.try_wait().map_err(HistoryError::GitSpawn)? {
             break status;
         }
         let written = output.metadata().map(|m| m.len()).unwrap_or(0);
         on_progress(0, written);
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(50));
     };
     let _ = writer.join();
     let stderr = err_reader.join().unwrap_or_default();

@@ -405,23 +405,28 @@ fn scan_paths(
                 births.push((i, path.clone()));
             }
         }
+        // One `git log --no-walk` diffs every birth commit in full, with rename detection.
+        births.retain(|(i, _)| commits[*i].parents.len() == 1);
+        if births.is_empty() {
+            break;
+        }
+        let born: Vec<ObjectId> = births.iter().map(|(i, _)| commits[*i].id).collect();
+        let full = gitlog::run(
+            repo.git.git_dir(),
+            &born,
+            &[ObjectId::null(repo.git.object_hash())],
+            opts.rename_similarity,
+            opts.rename_limit,
+            None,
+            &mut |_, _| {},
+        )?;
         let mut older: Vec<(ObjectId, BString)> = Vec::new();
         for (i, path) in births {
-            let [parent] = commits[i].parents[..] else {
-                continue;
-            };
-            let full = gitlog::run(
-                repo.git.git_dir(),
-                &[commits[i].id],
-                &[parent],
-                opts.rename_similarity,
-                opts.rename_limit,
-                None,
-                &mut |_, _| {},
-            )?;
+            let id = commits[i].id;
             let renamed_from = full
                 .commits
                 .iter()
+                .filter(|c| c.id == id)
                 .flat_map(|c| c.changes.iter())
                 .find(|ch| ch.kind == ChangeKind::Renamed && ch.path == path)
                 .and_then(|ch| ch.previous.clone());
@@ -432,7 +437,7 @@ fn scan_paths(
                         ch.previous = Some(previous.clone());
                     }
                 }
-                older.push((parent, previous));
+                older.push((commits[i].parents[0], previous));
             }
         }
         if older.is_empty() {
