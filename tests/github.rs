@@ -217,10 +217,16 @@ struct Pr {
     files: tempfile::TempDir,
 }
 
+/// A sev2 note opened ten days ago (fragility decays with age from today, so a fixed old date
+/// would score nothing with the real `check`).
 fn note_yaml(id: &str, title: &str, path: &str) -> String {
+    let day = 86_400;
+    let now = jiff::Timestamp::now().as_second();
+    let opened = jiff::Timestamp::from_second(now - 10 * day).unwrap();
+    let resolved = jiff::Timestamp::from_second(now - 9 * day).unwrap();
     format!(
         "version: 1\nid: {id}\ntitle: {}\nstatus: resolved\nseverity: sev2\ntier: L2\n\
-         opened: 2023-11-02T09:00:00Z\nresolved: 2023-11-03T17:30:00Z\npaths:\n  - {path}\n\
+         opened: {opened}\nresolved: {resolved}\npaths:\n  - {path}\n\
          root_cause: \"N+1 price lookups once the cache is cold\"\nsource: manual\n",
         serde_json::to_string(title).unwrap()
     )
