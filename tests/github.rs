@@ -787,3 +787,35 @@ fn action_on_a_shallow_checkout_it_cannot_deepen_says_fetch_depth_0() {
     assert!(!out.stdout.contains("nothing"), "{}", out.stdout);
     assert_eq!(gh.state.lock().unwrap().posts, 0);
 }
+
+#[test]
+fn action_waits_out_a_rate_limit_then_posts() {
+    let gh = FakeGithub::start(false);
+    let reset = jiff::Timestamp::now().as_second().to_string();
+    gh.rt_block(
+        Mock::given(method("GET"))
+            .and(path_regex(r"^/repos/octo/shop/issues/\d+/comments$"))
+            .respond_with(
+                ResponseTemplate::new(403)
+                    .insert_header("x-ratelimit-limit", "5000")
+                    .insert_header("x-ratelimit-remaining", "0")
+                    .insert_header("x-ratelimit-reset", reset.as_str())
+                    .set_body_json(json!({
+                        "message": "API rate limit exceeded for installation ID 1.",
+                        "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"
+                    })),
+            )
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&gh.server),
+    );
+    let pr = pull_request(1, "Checkout times out");
+    let out = pr.action(&gh.uri(), Some(&pr.result(1, "x")), &[]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(
+        !out.stdout.contains("could not be posted"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(gh.ours().len(), 1);
+}

@@ -102,3 +102,23 @@ pub fn commands(result: &CheckResult, max: usize) -> (Vec<String>, usize) {
     }
     (out, rest)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_are_escaped() {
+        let a = Annotation {
+            file: "src/a,b:c.rs".into(),
+            line: Some((3, 9)),
+            title: "git-incident: x".into(),
+            message: "line one\nline two: 100%".into(),
+        };
+        assert_eq!(
+            a.render(),
+            "::warning file=src/a%2Cb%3Ac.rs,line=3,endLine=9,title=git-incident%3A x::line one%0Aline two: 100%25"
+        );
+    }
+}
