@@ -121,3 +121,93 @@ impl Default for Capacity {
         }
     }
 }
+
+/// The text `git incident init` writes: every setting at its default, each explained.
+pub fn init_template() -> String {
+    let d = Config::default();
+    let q = crate::store::emit::double_quoted;
+    let map = |m: &BTreeMap<String, f64>| {
+        m.iter()
+            .map(|(k, v)| format!("  {k}: {v:?}\n"))
+            .collect::<String>()
+    };
+    let ignore: String = d.ignore.iter().map(|g| format!("  - {}\n", q(g))).collect();
+    format!(
+        "# git-incident settings. Every value below is the default: delete a line to keep the
+# default, change it to override. Notes are the other files in this directory.
+version: {version}
+
+# A commit whose message matches this regular expression (Rust regex syntax) counts as a fix.
+# Word-bounded, so `prefix`, `fixtures`, `debug` and `fix_utils.rs` are not fixes.
+fix_pattern: {fix_pattern}
+
+# How much an incident counts in a file's fragility, by severity.
+severity_weights:
+{severity}
+# How much an hour of investigation counts, by the tier that did it.
+tier_weights:
+{tier}
+# Age in days after which an incident counts half as much.
+half_life_days: {half_life:?}
+
+# How much each kind of evidence counts in a file's fragility score.
+weights:
+  incidents: {w_inc:?}
+  fix_commits: {w_fix:?}
+  regressions: {w_reg:?}
+
+# Score from which a file is flagged low, medium, high (`check --fail-on` uses these).
+thresholds:
+  low: {t_low:?}
+  medium: {t_med:?}
+  high: {t_high:?}
+
+# Rename detection while walking history: minimum similarity in percent (git's -M50%), and
+# the most added plus deleted files in one commit for which renames are still looked for.
+rename_similarity: {sim}
+rename_limit: {limit}
+
+# Paths never ranked as fragile (globs).
+ignore:
+{ignore}
+# Team capacity, for the escalation-load metric of `report`. engineers: null leaves it out.
+capacity:
+  engineers: {engineers}
+  hours_per_week: {hpw:?}
+
+# Match score (0 to 1) from which `match` and `report` call an incident a repeat.
+match_threshold: {mt:?}
+",
+        version = d.version,
+        fix_pattern = q(&d.fix_pattern),
+        severity = map(&d.severity_weights),
+        tier = map(&d.tier_weights),
+        half_life = d.half_life_days,
+        w_inc = d.weights.incidents,
+        w_fix = d.weights.fix_commits,
+        w_reg = d.weights.regressions,
+        t_low = d.thresholds.low,
+        t_med = d.thresholds.medium,
+        t_high = d.thresholds.high,
+        sim = d.rename_similarity,
+        limit = d.rename_limit,
+        engineers = d
+            .capacity
+            .engineers
+            .map_or("null".to_string(), |e| format!("{e:?}")),
+        hpw = d.capacity.hours_per_week,
+        mt = d.match_threshold,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_template_reads_back_as_the_defaults() {
+        let text = init_template();
+        let parsed = crate::store::parse::parse_config(&text).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+}

@@ -1,11 +1,72 @@
-//! `git incident edit`: open a note in the editor and check it before saving.
+//! `git incident edit`: open a note in the editor and check it before saving. The note is
+//! replaced atomically with exactly what was written (comments and key order kept); an edit
+//! that does not pass is kept in the git directory and the note is left untouched.
 
+use super::list::open;
+use super::validate::{commit_exists, format_problem};
 use super::{Ctx, Outcome, Result};
+use crate::error::Error;
+use crate::store::validate::{Checks, Level, check_note};
+use crate::store::{self, Store, editor};
 
 /// Edit an incident note in your editor
+///
+/// The editor is the one git uses (GIT_EDITOR, core.editor, VISUAL, EDITOR). The note is
+/// checked when you close the editor; if it has errors it is not saved, and your text is kept.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The note's id, or a unique prefix of it
+    pub id: String,
+}
 
-pub fn run(_args: Args, _ctx: &mut Ctx) -> Result<Outcome> {
-    Err(crate::error::Error::new("`edit` is not built yet"))
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
+    let (repo, store) = open(ctx)?;
+    let id = store.resolve_id(&args.id)?;
+    let original = store.read_text(&id)?;
+    let scratch = repo.git.git_dir().join(format!("INCIDENT_EDIT_{id}.yaml"));
+    let command = editor::editor_command(&repo.git);
+    let text = editor::edit_file(&command, &scratch, &original)
+        .map_err(|e| Error::new(e.to_string()).hint("set GIT_EDITOR to the editor you use"))?;
+    if text == original {
+        let _ = std::fs::remove_file(&scratch);
+        if !ctx.quiet {
+            writeln!(ctx.err, "no changes")?;
+        }
+        return Ok(Outcome::Success);
+    }
+    let kept = format!(
+        "your edit is kept in {}; fix it there and copy it over {}",
+        scratch.display(),
+        Store::file_of(&id)
+    );
+    let file = Store::file_of(&id);
+    let note = store::parse::parse_note(&text).map_err(|at| {
+        let mut e = Error::new(format!("{file}:{}:{}: {}", at.line, at.column, at.message));
+        if let Some(h) = at.hint {
+            e = e.hint(h);
+        }
+        e.hint(kept.clone())
+    })?;
+    let ids_owned = store.ids()?;
+    let ids = ids_owned.iter().map(String::as_str).collect();
+    let exists = |t: &str| commit_exists(&repo, t);
+    let checks = Checks {
+        commit_exists: &exists,
+        head_files: None,
+    };
+    let mut problems = Vec::new();
+    check_note(&file, &text, &note, &ids, &checks, &mut problems);
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.level == Level::Error)
+        .collect();
+    if !errors.is_empty() {
+        for p in &errors {
+            write!(ctx.err, "{}", format_problem(p))?;
+        }
+        return Err(Error::new(format!("{file} was not changed: the edit has errors")).hint(kept));
+    }
+    store.write_text(&id, &text)?;
+    let _ = std::fs::remove_file(&scratch);
+    Ok(Outcome::Success)
 }

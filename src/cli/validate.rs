@@ -1,11 +1,120 @@
-//! `git incident validate`: check every note; exit 1 on any error.
+//! `git incident validate`: check every note and the config; exit 1 on any error.
 
+use super::list::{TextOrJson, open};
 use super::{Ctx, Outcome, Result};
+use crate::error::Error;
+use crate::repo::Repo;
+use crate::store::validate::{Checks, Level, Problem, validate};
 
 /// Check every incident note
+///
+/// Reports each problem as FILE:LINE:COLUMN: error: MESSAGE with a hint: YAML syntax,
+/// duplicate keys, unknown values, wrong types, bad dates, merge-conflict markers, commit ids
+/// that do not resolve, ids that do not match their file, dangling repeat_of/resolved_with.
+/// Paths that match no file at HEAD are warnings. Exits 1 when there is any error.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Output format: text, or json (`{"errors", "warnings", "problems": [...]}`)
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
 
-pub fn run(_args: Args, _ctx: &mut Ctx) -> Result<Outcome> {
-    Err(crate::error::Error::new("`validate` is not built yet"))
+/// Whether `text` names a commit in `repo` (a full or abbreviated hex id).
+pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
+    if let Ok(id) = gix::ObjectId::from_hex(text.as_bytes()) {
+        return repo
+            .git
+            .find_header(id)
+            .map(|h| h.kind() == gix::object::Kind::Commit)
+            .unwrap_or(false);
+    }
+    repo.git
+        .rev_parse_single(text)
+        .ok()
+        .and_then(|id| id.object().ok())
+        .is_some_and(|o| o.kind == gix::object::Kind::Commit)
+}
+
+/// Every file at HEAD, or `None` when there is no commit yet.
+pub(super) fn head_files(repo: &Repo) -> Option<Vec<String>> {
+    let tree = repo.git.head_commit().ok()?.tree().ok()?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse().breadthfirst(&mut recorder).ok()?;
+    Some(
+        recorder
+            .records
+            .into_iter()
+            .filter(|r| !r.mode.is_tree())
+            .map(|r| r.filepath.to_string())
+            .collect(),
+    )
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
+    let (repo, store) = open(ctx)?;
+    let files = head_files(&repo);
+    let exists = |text: &str| commit_exists(&repo, text);
+    let checks = Checks {
+        commit_exists: &exists,
+        head_files: files.as_deref(),
+    };
+    let problems = validate(&store, &checks)?;
+    let notes = store.ids()?.len();
+    let errors = problems.iter().filter(|p| p.level == Level::Error).count();
+    let warnings = problems.len() - errors;
+    match args.format {
+        TextOrJson::Json => {
+            let value = serde_json::json!({
+                "notes": notes,
+                "errors": errors,
+                "warnings": warnings,
+                "problems": problems,
+            });
+            let text = serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::new(format!("cannot write JSON: {e}")))?;
+            writeln!(ctx.out, "{text}")?;
+        }
+        TextOrJson::Text => {
+            for p in &problems {
+                write!(ctx.out, "{}", format_problem(p))?;
+            }
+            if !ctx.quiet {
+                writeln!(
+                    ctx.err,
+                    "{notes} note{} checked: {errors} error{}, {warnings} warning{}",
+                    plural(notes),
+                    plural(errors),
+                    plural(warnings)
+                )?;
+            }
+        }
+    }
+    Ok(if errors > 0 {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `FILE:LINE:COLUMN: error: message` and `  hint: ...`.
+pub(super) fn format_problem(p: &Problem) -> String {
+    let level = match p.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    };
+    let mut out = format!(
+        "{}:{}:{}: {level}: {}\n",
+        p.file,
+        p.line,
+        p.column,
+        crate::output::sanitize(&p.message).replace('\n', " ")
+    );
+    if let Some(hint) = &p.hint {
+        out.push_str(&format!("  hint: {hint}\n"));
+    }
+    out
 }

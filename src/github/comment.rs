@@ -366,6 +366,7 @@ mod tests {
             severity: Some(Severity::Sev2),
         };
         let result = CheckResult {
+            history_cut_at: None,
             base: "1111111111111111111111111111111111111111".into(),
             head: "2222222222222222222222222222222222222222".into(),
             risk: Level::High,

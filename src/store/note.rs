@@ -77,6 +77,8 @@ pub struct Investigation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
     pub version: u32,
+    /// Empty in a note being written (the store assigns it); must match the file name.
+    #[serde(default)]
     pub id: String,
     pub title: String,
     pub status: Status,
@@ -84,9 +86,17 @@ pub struct Note {
     pub severity: Option<Severity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "timestamp::deserialize"
+    )]
     pub opened: Option<jiff::Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "timestamp::deserialize"
+    )]
     pub resolved: Option<jiff::Timestamp>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
@@ -118,6 +128,44 @@ pub struct Note {
     pub imported_from: Option<String>,
 }
 
+/// The text a unit enum is written as in a note (its serde name).
+pub trait Named {
+    fn as_str(&self) -> &'static str;
+}
+
+macro_rules! named {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl Named for $t {
+            fn as_str(&self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($s => Ok(Self::$v),)*
+                    _ => Err(format!(
+                        "`{s}` is not one of: {}",
+                        [$($s),*].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+named!(Status { Open => "open", Investigating => "investigating", Resolved => "resolved", Wontfix => "wontfix" });
+named!(Severity { Sev1 => "sev1", Sev2 => "sev2", Sev3 => "sev3", Sev4 => "sev4" });
+named!(Tier { L1 => "L1", L2 => "L2", L3 => "L3" });
+named!(Confidence { Confirmed => "confirmed", Suggested => "suggested" });
+named!(Source { Manual => "manual", Commit => "commit", Github => "github" });
+
 impl Note {
     /// Investigation hours, when recorded.
     pub fn hours(&self) -> Option<f64> {
@@ -129,6 +177,41 @@ impl Note {
         match &self.investigation {
             Some(i) if !i.escalations.is_empty() => i.escalations.clone(),
             _ => self.tier.into_iter().collect(),
+        }
+    }
+}
+
+/// Reading timestamps: RFC 3339 (`2026-09-14T08:12:00Z`, any offset) or a bare date
+/// (`2026-09-14`, taken as midnight UTC).
+pub mod timestamp {
+    use serde::Deserialize;
+
+    /// Parse a timestamp as a note may spell it.
+    pub fn parse(s: &str) -> Result<jiff::Timestamp, String> {
+        let s = s.trim();
+        if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+            return Ok(ts);
+        }
+        if s.len() == 10
+            && let Ok(date) = s.parse::<jiff::civil::Date>()
+        {
+            return date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| e.to_string());
+        }
+        Err(format!(
+            "`{s}` is not a date: write RFC 3339 (2026-09-14T08:12:00Z) or a date (2026-09-14)"
+        ))
+    }
+
+    pub fn deserialize<'de, D>(d: D) -> Result<Option<jiff::Timestamp>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => parse(&s).map(Some).map_err(serde::de::Error::custom),
         }
     }
 }

@@ -2,6 +2,12 @@
 //! `check`, the fragility of what a change touches. Types below are the contract used by the
 //! CLI and the GitHub Action.
 
+mod check;
+mod score;
+
+pub use check::check;
+pub use score::{NoteIndex, hotspots, level_for};
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,4 +69,8 @@ pub struct CheckResult {
     pub head: String,
     pub risk: Level,
     pub files: Vec<CheckedFile>,
+    /// Set when the clone is shallow: the commit where history stops, so that no figure
+    /// is read as covering the whole history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_cut_at: Option<String>,
 }

@@ -1,0 +1,79 @@
+//! Notes and config as they are in a commit's tree, read with gix (the GitHub Action reads the
+//! pull request's base, so a pull request cannot hide its own warnings).
+
+use super::{LoadedNote, NoteSet, StoreError, Warning, id, parse};
+use crate::config::Config;
+
+/// The notes and the config in `commit`'s tree (defaults when it has none).
+pub fn load_from_tree(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+) -> Result<(NoteSet, Config), StoreError> {
+    let fail = |message: String| StoreError::Tree {
+        commit: commit.to_hex().to_string(),
+        message,
+    };
+    let tree = repo
+        .find_commit(commit)
+        .map_err(|e| fail(e.to_string()))?
+        .tree()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut set = NoteSet::default();
+    let Some(entry) = tree
+        .lookup_entry_by_path(super::DIR)
+        .map_err(|e| fail(e.to_string()))?
+    else {
+        return Ok((set, Config::default()));
+    };
+    if !entry.mode().is_tree() {
+        return Ok((set, Config::default()));
+    }
+    let dir = entry.object().map_err(|e| fail(e.to_string()))?.into_tree();
+    let mut config = Config::default();
+    for entry in dir.iter() {
+        let entry = entry.map_err(|e| fail(e.to_string()))?;
+        // Regular blobs only: a symlink in a tree is a blob holding a path, never followed.
+        if !entry.mode().is_blob() || entry.mode().is_link() {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(entry.filename()) else {
+            continue;
+        };
+        let file = format!("{}/{name}", super::DIR);
+        let is_config = name == "config.yaml";
+        let Some(note_id) = id::from_file_name(name) else {
+            continue;
+        };
+        let text = match read_blob(repo, entry.oid()) {
+            Ok(text) => text,
+            Err(message) if is_config => {
+                return Err(StoreError::Unreadable { file, message });
+            }
+            Err(message) => {
+                set.warnings.push(Warning { file, message });
+                continue;
+            }
+        };
+        if is_config {
+            config = parse::parse_config(&text).map_err(|at| StoreError::Parse { file, at })?;
+            continue;
+        }
+        match super::parse_note(&file, &text) {
+            Ok(note) if note.id == note_id => set.notes.push(LoadedNote { note, file }),
+            Ok(note) => set.warnings.push(Warning {
+                file,
+                message: format!("its id `{}` does not match its file name", note.id),
+            }),
+            Err(e) => set.warnings.push(super::warning_of(&file, e)),
+        }
+    }
+    set.sort();
+    Ok((set, config))
+}
+
+fn read_blob(repo: &gix::Repository, oid: &gix::oid) -> Result<String, String> {
+    let header = repo.find_header(oid).map_err(|e| e.to_string())?;
+    parse::check_size(header.size() as usize).map_err(|e| e.to_string())?;
+    let blob = repo.find_blob(oid).map_err(|e| e.to_string())?;
+    String::from_utf8(blob.data.clone()).map_err(|_| "not UTF-8 text".to_string())
+}
