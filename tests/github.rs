@@ -506,6 +506,45 @@ fn action_without_a_pull_request_event_is_a_usage_error() {
     assert!(out.stderr.contains("pull_request"), "{}", out.stderr);
 }
 
+#[test]
+fn action_with_the_real_check_annotates_ten_of_25_flagged_files() {
+    let gh = FakeGithub::start(false);
+    let pr = pull_request(25, "Checkout times out");
+    let out = pr.action(&gh.uri(), None, &[]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(warnings(&out), 10, "{}", out.stdout);
+    let notice: Vec<_> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice"))
+        .collect();
+    assert_eq!(notice.len(), 1, "{}", out.stdout);
+    assert!(notice[0].contains("15 more"), "{}", notice[0]);
+    let ours = gh.ours();
+    assert_eq!(ours.len(), 1);
+    assert!(ours[0].body.contains("src/mod0.rs"), "{}", ours[0].body);
+    let output = std::fs::read_to_string(pr.output_path()).unwrap();
+    assert!(output.contains("\n25\n"), "{output}");
+}
+
+#[test]
+fn action_reads_notes_from_the_base_so_a_pr_cannot_delete_its_warning() {
+    let gh = FakeGithub::start(false);
+    let mut pr = pull_request(1, "Checkout times out");
+    std::fs::remove_file(pr.repo.path().join(".incidents/inc00000.yaml")).unwrap();
+    pr.repo.write("src/mod0.rs", "fn f0() { h() }\n");
+    pr.head = pr.repo.commit("delete the note and touch the file again");
+    let out = pr.action(&gh.uri(), None, &["--fail-on", "low"]);
+    assert_eq!(out.code, 1, "{}", out.snapshot());
+    let ours = gh.ours();
+    assert_eq!(ours.len(), 1);
+    assert!(
+        ours[0].body.contains("Checkout times out"),
+        "{}",
+        ours[0].body
+    );
+}
+
 // ---- import github ----
 
 fn issue_json(base: &str, n: u64, title: &str, labels: &[&str], body: &str, pr: bool) -> Value {
