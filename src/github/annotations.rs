@@ -76,11 +76,19 @@ fn incidents_text(file: &CheckedFile) -> String {
             one.id,
             truncate(&super::escape::collapse(&one.title), 100)
         ),
-        many => format!(
-            "{} incidents, latest {}",
-            many.len(),
-            many.last().map_or("", |i| i.id.as_str())
-        ),
+        many => {
+            let worst = many
+                .iter()
+                .min_by_key(|i| i.severity.map_or(4, |s| s as u8))
+                .map_or(String::new(), |i| {
+                    format!(
+                        ", e.g. {}: {}",
+                        i.id,
+                        truncate(&super::escape::collapse(&i.title), 100)
+                    )
+                });
+            format!("{} incidents{worst}", many.len())
+        }
     }
 }
 
