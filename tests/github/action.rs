@@ -301,3 +301,42 @@ fn action_waits_out_a_rate_limit_then_posts() {
     );
     assert_eq!(gh.ours().len(), 1);
 }
+
+#[test]
+fn action_without_a_token_still_annotates_and_says_why_there_is_no_comment() {
+    let gh = FakeGithub::start(false);
+    let pr = pull_request(1, "Checkout times out");
+    let out = pr.action_env(
+        &gh.uri(),
+        Some(&pr.result(1, "x")),
+        &[],
+        &[("GITHUB_TOKEN", "")],
+    );
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(warnings(&out), 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("could not be posted") && out.stdout.contains("GITHUB_TOKEN"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(gh.state.lock().unwrap().posts, 0);
+}
+
+#[test]
+fn action_no_comment_and_no_annotations_only_write_the_summary() {
+    let gh = FakeGithub::start(false);
+    let pr = pull_request(2, "Checkout times out");
+    let out = pr.action(
+        &gh.uri(),
+        Some(&pr.result(2, "x")),
+        &["--no-comment", "--no-annotations"],
+    );
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(out.stdout, "", "{}", out.snapshot());
+    assert_eq!(gh.state.lock().unwrap().posts, 0);
+    assert!(
+        std::fs::read_to_string(pr.summary_path())
+            .unwrap()
+            .contains("src/mod1.rs")
+    );
+}

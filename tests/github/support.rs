@@ -319,6 +319,17 @@ impl Pr {
 
     /// Run `git incident action` the way action.yml does.
     pub fn action(&self, api: &str, result: Option<&Path>, extra: &[&str]) -> Output {
+        self.action_env(api, result, extra, &[])
+    }
+
+    /// `action` with some variables of the Action's environment replaced.
+    pub fn action_env(
+        &self,
+        api: &str,
+        result: Option<&Path>,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Output {
         let mut cmd = bin();
         hermetic_env(&mut cmd, self.repo.home.path());
         cmd.current_dir(self.repo.path())
@@ -336,6 +347,7 @@ impl Pr {
             cmd.arg("--check-result").arg(result);
         }
         cmd.args(extra);
+        cmd.envs(env.iter().copied());
         run(cmd)
     }
 }
