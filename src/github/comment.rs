@@ -204,17 +204,24 @@ fn render(
     }
     let line_hits = files.iter().any(|f| !f.lines.is_empty());
     out.push_str("\n**What to check:** ");
-    if line_hits {
-        out.push_str(
+    out.push_str(match (line_hits, incidents.is_empty()) {
+        (true, false) => {
             "this change edits lines that earlier fixes wrote; make sure it keeps what those \
-             fixes guard against (root causes above).\n",
-        );
-    } else {
-        out.push_str(
+             fixes guard against (root causes above).\n"
+        }
+        (true, true) => {
+            "this change edits lines that earlier fixes wrote; read those fix commits and make \
+             sure this change keeps what they guard against.\n"
+        }
+        (false, false) => {
             "these files broke before; make sure this change does not bring back the root \
-             causes above, and that tests cover them.\n",
-        );
-    }
+             causes above, and that tests cover them.\n"
+        }
+        (false, true) => {
+            "these files needed many fixes before (no incident note names them yet); make sure \
+             tests cover this change.\n"
+        }
+    });
 }
 
 /// One incident: linked title, severity, when, root cause.
