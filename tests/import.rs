@@ -214,3 +214,86 @@ fn a_fix_already_in_a_manual_note_is_not_imported_again() {
     assert_eq!(out.code, 0, "{}", out.snapshot());
     assert_eq!(out.stdout.lines().count(), 3, "{}", out.snapshot());
 }
+
+#[test]
+fn a_new_fix_for_an_imported_ticket_grows_its_note_unless_edited_by_hand() {
+    let (mut repo, _) = history();
+    let first = repo.run(&["import", "commits"]);
+    assert_eq!(first.code, 0, "{}", first.snapshot());
+    let p3 = repo.commit_files(
+        "Fix parser again (#12)",
+        &[("src/lexer.rs", "fn lex() {}\n")],
+    );
+    let l2 = repo.commit_files("Fix login crash for real (#34)", &[("src/login.rs", "x\n")]);
+    // A person edits the #34 note: the import must not rewrite it.
+    let login = notes(&repo)
+        .into_iter()
+        .find(|(_, (_, n))| n.title == "Fix login crash (#34)")
+        .unwrap();
+    let edited = format!("# checked by Ada\n{}", login.1.0);
+    repo.write(&format!(".incidents/{}", login.0), &edited);
+
+    let second = repo.run(&["import", "commits"]);
+    assert_eq!(second.code, 0, "{}", second.snapshot());
+    assert_eq!(second.stdout, "", "{}", second.snapshot());
+    assert!(
+        second.stderr.contains("1 updated with newer fix commits"),
+        "{}",
+        second.snapshot()
+    );
+    assert!(second.stderr.contains(&l2), "{}", second.snapshot());
+    let after = notes(&repo);
+    let parser = after
+        .values()
+        .find(|(_, n)| n.title == "Fix overflow in parser (#12)")
+        .unwrap();
+    assert_eq!(parser.1.commits.fixed_by.len(), 3);
+    assert_eq!(parser.1.commits.fixed_by[2], p3);
+    assert!(parser.1.paths.contains(&"src/lexer.rs".to_string()));
+    assert_eq!(parser.1.imported_from.as_deref(), Some("ticket:#12"));
+    assert_eq!(repo.read(&format!(".incidents/{}", login.0)), edited);
+
+    let third = repo.run(&["import", "commits"]);
+    assert!(
+        third.stderr.contains("created 0 notes") && !third.stderr.contains("updated"),
+        "{}",
+        third.snapshot()
+    );
+}
+
+/// Hundreds of notes written in the same second still get distinct 8-character ids.
+#[test]
+fn hundreds_of_imported_notes_get_distinct_ids() {
+    let repo = TestRepo::new();
+    // 300 bare fix commits in one fast-import stream (one git process, not 900).
+    let mut stream = String::new();
+    for i in 0..300 {
+        let msg = format!("fix bug number {i} in the widget");
+        let data = format!("v{i}\n");
+        stream.push_str(&format!(
+            "commit refs/heads/main\nauthor Ada <ada@example.com> {t} +0000\n\
+             committer Ada <ada@example.com> {t} +0000\ndata {}\n{msg}\n\
+             M 100644 inline src/w{}.rs\ndata {}\n{data}\n",
+            msg.len(),
+            i % 7,
+            data.len(),
+            t = EPOCH + i * 60,
+        ));
+    }
+    let file = repo.home.path().join("fast-import-stream");
+    std::fs::write(&file, stream).unwrap();
+    let mut cmd = std::process::Command::new("git");
+    hermetic_env(&mut cmd, repo.home.path());
+    cmd.current_dir(repo.path())
+        .args(["fast-import", "--quiet"])
+        .stdin(std::fs::File::open(&file).unwrap());
+    let done = crate::common::run(cmd);
+    assert_eq!(done.code, 0, "{}", done.snapshot());
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    let out = repo.run(&["import", "commits"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let ids: std::collections::BTreeSet<&str> = out.stdout.lines().collect();
+    assert_eq!(ids.len(), 300, "{}", out.stderr);
+    assert!(ids.iter().all(|id| id.len() == 8));
+    std::fs::remove_file(&file).unwrap();
+}

@@ -16,6 +16,20 @@ fn repo_with_notes() -> TestRepo {
         repo.write(&format!(".incidents/{name}"), &text);
     }
     repo.commit("Add incident notes");
+    // Code with fix history, so the fragile-files section has something to rank.
+    repo.commit_files(
+        "Add the cart",
+        &[("src/checkout/cart.rs", "fn total() {}\n")],
+    );
+    // Only an incident of the period (a4) makes this one fragile: a new entrant.
+    repo.commit_files(
+        "Add sessions",
+        &[("src/auth/session.rs", "fn session() {}\n")],
+    );
+    repo.commit_files(
+        "Fix cart rounding",
+        &[("src/checkout/cart.rs", "fn total() { round() }\n")],
+    );
     repo
 }
 
@@ -85,7 +99,13 @@ fn report_numbers_follow_the_definitions() {
     assert_eq!(v["time_to_resolve"]["sev2"]["p90_hours"], 36.0);
     assert!(v["time_to_resolve"]["sev4"]["median_hours"].is_null());
     assert_eq!(v["escalation_load"]["escalated_hours"], 21.5);
-    assert_eq!(v["fragile_files"], serde_json::json!([]));
+    assert_eq!(v["fragile_files"][0]["path"], "src/checkout/cart.rs");
+    assert_eq!(v["fragile_files"][0]["fix_commits"], 1);
+    assert_eq!(v["fragile_files"][1]["path"], "src/auth/session.rs");
+    assert_eq!(
+        v["fragile_new_entrants"],
+        serde_json::json!(["src/auth/session.rs"])
+    );
     assert_eq!(v["trend"]["incidents"]["previous"], 2.0);
     assert_eq!(v["trend"]["incidents"]["change"], 4.0);
     assert_eq!(v["counts"]["undated_notes"], 1);

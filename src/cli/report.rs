@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// How many fragile files to list
+    /// How many fragile files to list (0 skips reading history)
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 }
@@ -54,21 +54,20 @@ pub fn period(args: &Args, now: jiff::Timestamp) -> Result<Period> {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
-    let period = period(&args, jiff::Timestamp::now())?;
+    let now = jiff::Timestamp::now();
+    let period = period(&args, now)?;
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
     let store = crate::store::Store::new(&root);
-    let set = store
-        .load()
-        .map_err(|e| Error::new("cannot read the notes in .incidents/").with_source(e))?;
+    let set = store.load().map_err(|e| {
+        Error::new(format!("cannot read the notes: {e}")).hint("check that .incidents/ is readable")
+    })?;
     for w in &set.warnings {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
     }
-    let config = load_config(&root, ctx);
+    let config = load_config(&store, ctx);
+    let fragile = fragile_files(&repo, &set, &config, args.top, &period, now, ctx);
     let notes: Vec<crate::store::Note> = set.notes.into_iter().map(|n| n.note).collect();
-    // The fragility engine fills this in once `fragility::hotspots` lands.
-    let fragile: Vec<crate::fragility::FileScore> = Vec::new();
-    let fragile = fragile.into_iter().take(args.top).collect();
     let report = report::compute(&notes, &period, &config.capacity, fragile);
     let text = match args.format {
         Format::Text => report::render_text::render(&report),
@@ -81,21 +80,79 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The team's config, or the defaults (with a warning) when the file is unreadable. A stand-in
-/// until the store offers its own loader with locations and hints.
-pub(crate) fn load_config(root: &std::path::Path, ctx: &mut Ctx) -> crate::config::Config {
-    let path = root.join(crate::store::CONFIG_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => match serde_saphyr::from_str::<crate::config::Config>(&text) {
-            Ok(config) => config,
+/// The top files of `hotspots` as of the end of the period (history up to its last commit,
+/// notes opened before it, ages decayed to it), and which of them are new since its start. A
+/// history that cannot be read (no commits yet, say) leaves the list empty with a warning
+/// rather than failing the report, whose other numbers come from the notes alone.
+fn fragile_files(
+    repo: &crate::repo::Repo,
+    notes: &crate::store::NoteSet,
+    config: &crate::config::Config,
+    top: usize,
+    period: &Period,
+    now: jiff::Timestamp,
+    ctx: &mut Ctx,
+) -> report::metrics::Fragile {
+    if top == 0 {
+        return report::metrics::Fragile::default();
+    }
+    let rank = |at: jiff::Timestamp, ctx: &mut Ctx| -> Option<Vec<crate::fragility::FileScore>> {
+        let mut scan = crate::history::ScanOptions::from_config(config);
+        if at < now {
+            // No commit before `at`: nothing was fragile yet.
+            scan.rev = Some(commit_before(repo, at)?);
+        }
+        let history = match super::hotspots::scan_with_progress(repo, &scan, ctx) {
+            Ok(h) => h,
             Err(e) => {
-                ctx.warn(&format!(
-                    "ignoring {}: {e}; using the defaults",
-                    crate::store::CONFIG_FILE
-                ));
-                crate::config::Config::default()
+                ctx.warn(&format!("fragile files left out: {}", e.message));
+                return None;
             }
-        },
-        Err(_) => crate::config::Config::default(),
+        };
+        let known = crate::store::NoteSet {
+            notes: notes
+                .notes
+                .iter()
+                .filter(|n| n.note.opened.is_none_or(|o| o < at))
+                .cloned()
+                .collect(),
+            warnings: Vec::new(),
+        };
+        let mut files = crate::fragility::hotspots(&history, &known, config, at);
+        files.truncate(top);
+        Some(files)
+    };
+    let current = rank(now.min(period.until), ctx).unwrap_or_default();
+    if current.is_empty() {
+        return report::metrics::Fragile::default();
+    }
+    let at_start = rank(period.since, ctx).unwrap_or_default();
+    report::metrics::Fragile::new(current, &at_start)
+}
+
+/// The last commit on `HEAD`'s history committed before `at` (the git binary answers this
+/// directly; gix would need a full walk).
+fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(repo.git.git_dir())
+        .args(["rev-list", "-1", "--first-parent"])
+        .arg(format!("--before={}", at.as_second() - 1))
+        .arg("HEAD")
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !id.is_empty()).then_some(id)
+}
+
+/// The team's config, or the defaults (with a warning) when it is broken: `validate` reports
+/// the problem with its place; the report goes on.
+pub(crate) fn load_config(store: &crate::store::Store, ctx: &mut Ctx) -> crate::config::Config {
+    match store.config() {
+        Ok(config) => config,
+        Err(e) => {
+            ctx.warn(&format!("{e}; using the default settings"));
+            crate::config::Config::default()
+        }
     }
 }

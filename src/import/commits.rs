@@ -2,7 +2,8 @@
 //! notes to create (one per ticket that fix commits name, else one per fix commit) and what is
 //! already imported. Idempotence rests on the fix commits themselves: a commit that any note
 //! already lists in `commits.fixed_by` is never imported again, so a second run finds nothing
-//! new and no extra field is needed in the note format.
+//! new. Each note also records its group in `imported_from` (`ticket:#12`, `commit:<id>`), so
+//! later fixes of the same ticket find the note to grow.
 
 use super::tickets::{Ticket, tickets};
 use crate::history::{ChangeKind, Commit};
@@ -33,8 +34,29 @@ pub struct Draft {
 pub struct Growth {
     pub note_id: String,
     pub key: String,
-    /// Full ids of the fix commits the note does not list yet, oldest first.
-    pub new_commits: Vec<String>,
+    /// A note made of the new fix commits alone (their ids oldest first, their paths, the
+    /// last one's time as `resolved`), to merge into the existing note.
+    pub additions: Note,
+}
+
+impl Growth {
+    /// `note` with the additions merged in: fix commits appended, new paths added, `resolved`
+    /// moved to the latest fix. Everything a person wrote stays as it is.
+    pub fn apply(&self, note: &mut Note) {
+        for id in &self.additions.commits.fixed_by {
+            if !note.commits.fixed_by.contains(id) {
+                note.commits.fixed_by.push(id.clone());
+            }
+        }
+        for path in &self.additions.paths {
+            if !note.paths.contains(path) {
+                note.paths.push(path.clone());
+            }
+        }
+        if self.additions.resolved > note.resolved {
+            note.resolved = self.additions.resolved;
+        }
+    }
 }
 
 /// The outcome of planning an import.
@@ -101,46 +123,82 @@ pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
         }
     }
 
+    let known = Known::new(existing);
     for group in groups {
-        let known: Vec<Option<&Note>> = group
-            .commits
-            .iter()
-            .map(|(_, c)| note_listing(existing, &c.id.to_string()))
-            .collect();
         let fresh: Vec<(usize, &Commit)> = group
             .commits
             .iter()
-            .zip(&known)
-            .filter(|(_, k)| k.is_none())
-            .map(|(c, _)| *c)
+            .filter(|(_, c)| known.listing(&c.id.to_string()).is_none())
+            .copied()
             .collect();
         if fresh.is_empty() {
             plan.already += 1;
             continue;
         }
-        // Part of a ticket is imported already: its note grows rather than a second note
-        // being made for the same ticket.
-        let owner = known
-            .iter()
-            .flatten()
-            .find(|n| n.source == Some(Source::Commit));
-        if let Some(owner) = owner {
-            plan.already += 1;
-            plan.grow.push(Growth {
-                note_id: owner.id.clone(),
-                key: group.key.clone(),
-                new_commits: fresh.iter().map(|(_, c)| c.id.to_string()).collect(),
-            });
+        // The ticket is imported already (found by its key, or as a commit-made note listing
+        // some of its fixes): that note grows rather than a second note being made for it.
+        let owner = known.by_key(&group.key).or_else(|| {
+            group
+                .commits
+                .iter()
+                .filter_map(|(_, c)| known.listing(&c.id.to_string()))
+                .find(|n| n.source == Some(Source::Commit))
+        });
+        let Some(draft) = draft_note(&group, &fresh, &current, options) else {
             continue;
-        }
-        if let Some(note) = draft_note(&group, &fresh, &current, options) {
-            plan.create.push(Draft {
-                note,
+        };
+        match owner {
+            Some(owner) => {
+                plan.already += 1;
+                plan.grow.push(Growth {
+                    note_id: owner.id.clone(),
+                    key: group.key,
+                    additions: draft,
+                });
+            }
+            None => plan.create.push(Draft {
+                note: draft,
                 key: group.key,
-            });
+            }),
         }
     }
     plan
+}
+
+/// The notes already in the store, indexed by their fix commits (lowercased) and import keys,
+/// so that each lookup is a few map probes however many notes there are.
+struct Known<'a> {
+    by_fix: HashMap<String, &'a Note>,
+    by_key: HashMap<&'a str, &'a Note>,
+}
+
+impl<'a> Known<'a> {
+    fn new(existing: &'a [Note]) -> Self {
+        let mut by_fix = HashMap::new();
+        let mut by_key = HashMap::new();
+        for note in existing {
+            for id in note.commits.fixed_by.iter().filter(|f| f.len() >= 7) {
+                by_fix.entry(id.to_ascii_lowercase()).or_insert(note);
+            }
+            if let Some(key) = note.imported_from.as_deref() {
+                by_key.entry(key).or_insert(note);
+            }
+        }
+        Known { by_fix, by_key }
+    }
+
+    /// The note listing commit `id` (full, lowercase) as a fix, by its full id or a prefix of
+    /// at least 7 characters as people write them.
+    fn listing(&self, id: &str) -> Option<&'a Note> {
+        (7..=id.len())
+            .rev()
+            .filter_map(|k| id.get(..k))
+            .find_map(|prefix| self.by_fix.get(prefix).copied())
+    }
+
+    fn by_key(&self, key: &str) -> Option<&'a Note> {
+        self.by_key.get(key).copied()
+    }
 }
 
 /// A fix commit worth a note: a fix by the history engine's pattern, not a merge (the
@@ -151,17 +209,6 @@ fn is_importable(commit: &Commit, options: &Options) -> bool {
         && options
             .since
             .is_none_or(|since| commit.author_time >= since.as_second())
-}
-
-/// The note among `existing` whose fix commits include `id` (full ids, or a prefix of at least
-/// 7 characters as people write them).
-fn note_listing<'a>(existing: &'a [Note], id: &str) -> Option<&'a Note> {
-    existing.iter().find(|n| {
-        n.commits
-            .fixed_by
-            .iter()
-            .any(|f| f.len() >= 7 && id.starts_with(f.to_ascii_lowercase().as_str()))
-    })
 }
 
 /// For every commit, the current name of each path it changed: later renames applied. History
@@ -252,7 +299,7 @@ fn draft_note(
         tags,
         links,
         source: Some(Source::Commit),
-        imported_from: None,
+        imported_from: Some(group.key.clone()),
     })
 }
 
@@ -397,7 +444,14 @@ mod tests {
         assert!(second.create.is_empty());
         assert_eq!(second.grow.len(), 1);
         assert_eq!(second.grow[0].key, "ticket:#12");
-        assert_eq!(second.grow[0].new_commits, [format!("{:040x}", 8)]);
+        assert_eq!(
+            second.grow[0].additions.commits.fixed_by,
+            [format!("{:040x}", 8)]
+        );
+        let mut note = existing[0].clone();
+        second.grow[0].apply(&mut note);
+        assert_eq!(note.commits.fixed_by.len(), 3);
+        assert_eq!(note.resolved.unwrap().to_string(), "2024-01-09T00:00:00Z");
     }
 
     #[test]

@@ -3,5 +3,4 @@
 //! out); the CLI writes them through the store.
 
 pub mod commits;
-pub mod gitlog;
 pub mod tickets;

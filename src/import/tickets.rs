@@ -47,17 +47,22 @@ impl std::fmt::Display for Ticket {
 /// Uppercase words that look like `KEY-123` but name standards, encodings, licences and
 /// protocols rather than tickets.
 const NOT_TICKET_KEYS: &[&str] = &[
-    "AES", "AGPL", "ANSI", "ARM", "BSD", "CC", "CP", "CVE", "CWE", "ECMA", "ES", "GHSA", "GPL",
-    "HTTP", "HTTPS", "IEC", "IEEE", "IP", "IPV", "ISO", "LGPL", "LTS", "MD", "MPL", "PEP", "POSIX",
-    "RC", "RFC", "RSA", "SHA", "SSL", "TCP", "TLS", "UCS", "UDP", "UTF", "WCAG", "WIN", "X",
+    "AES", "AGPL", "ANSI", "ARM", "BSD", "CC", "CP", "CVE", "CWE", "ECMA", "ES", "GHSA", "GMT",
+    "GPL", "HTTP", "HTTPS", "IEC", "IEEE", "IP", "IPV", "ISO", "LGPL", "LTS", "MD", "MPL", "PEP",
+    "POSIX", "RC", "RFC", "RSA", "SHA", "SSL", "TCP", "TLS", "UCS", "UDP", "UTC", "UTF", "WCAG",
+    "WIN", "X",
 ];
 
 static FENCED: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)```.*?(```|\z)"));
 static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"`[^`\n]*`"));
 static HASH: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][\w.-]*/[\w.-]+))?#([0-9]{1,7})\b"));
-static GH: LazyLock<Regex> = LazyLock::new(|| re(r"\bGH-([0-9]{1,7})\b"));
-static KEYED: LazyLock<Regex> = LazyLock::new(|| re(r"([A-Z][A-Z0-9_]*[A-Z])-([0-9]{1,7})"));
+    LazyLock::new(|| re(r"(?:^|[\s(\[{,;:])(?:([A-Za-z0-9][\w.-]*/[\w.-]+))?#([1-9][0-9]{0,6})\b"));
+static GH: LazyLock<Regex> = LazyLock::new(|| re(r"\bGH-([1-9][0-9]{0,6})\b"));
+static KEYED: LazyLock<Regex> = LazyLock::new(|| re(r"([A-Z][A-Z0-9_]*[A-Z])-([1-9][0-9]{0,6})"));
+/// Words before `#N` that make it an ordinal (`take #4`, `part #2`), not a ticket.
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(take|part|try|attempt|round|step|phase|pass|iteration|patch|version|v)\s*$")
+});
 static CLOSING: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\b\s*:?\s*\(?$"));
 
@@ -100,6 +105,7 @@ pub fn tickets(message: &str) -> Vec<Ticket> {
         };
         let name = match c.get(1) {
             Some(repo) => format!("{}#{}", repo.as_str(), n.as_str()),
+            None if ORDINAL.is_match(&text[..start]) => continue,
             None => format!("#{}", n.as_str()),
         };
         push(start, Ticket(name));
@@ -181,6 +187,9 @@ mod tests {
         assert!(names("fix CVE-2021-1234 and RFC-7231").is_empty());
         assert!(names("fix &#123; entity and url http://x/y#5").is_empty());
         assert!(names("bump ABC-1.2.3").is_empty());
+        assert!(names("Fix diff output take #4.").is_empty());
+        assert!(names("fix case #0 and zone GMT-0600 and UTC-5").is_empty());
+        assert!(names("fix part #2 of the series").is_empty());
     }
 
     #[test]

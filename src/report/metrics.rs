@@ -2,179 +2,41 @@
 //! so the same numbers come out of every format. docs/report.md defines each one; the
 //! comments here say why where the definition is a choice.
 
+pub use super::model::*;
 use super::period::Period;
 use super::stats::{Stats, hours_between, round};
 use crate::config::Capacity;
 use crate::fragility::FileScore;
 use crate::store::{Note, Severity, Status, Tier};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The report: the JSON contract of issue 2 (`period`, `incidents`, `repeat_issue_rate`,
-/// `regression_rate`, `tiers`, `escalation_rate`, `time_to_resolve`, `fragile_files`) plus
-/// further keys.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub period: PeriodOut,
-    pub incidents: usize,
-    pub repeat_issue_rate: RepeatRate,
-    pub regression_rate: RegressionRate,
-    pub tiers: BTreeMap<&'static str, Stats>,
-    /// Investigation hours over every incident, whatever its tier.
-    pub hours: Stats,
-    /// Investigation hours of repeats against first occurrences: does knowledge compound?
-    pub hours_repeat_vs_first: RepeatVsFirst,
-    pub escalation_rate: Option<f64>,
-    pub escalation: Escalation,
-    pub deflection_rate: Option<f64>,
-    pub deflection: Deflection,
-    /// Null when `capacity.engineers` is not set in the config.
-    pub escalation_load: Option<Load>,
-    pub time_to_resolve: BTreeMap<&'static str, Stats>,
-    pub time_to_resolve_all: Stats,
-    pub fragile_files: Vec<FileScore>,
-    pub counts: Counts,
-    pub previous: Headline,
-    pub trend: BTreeMap<&'static str, Trend>,
-    /// One row per incident, for csv.
-    #[serde(skip)]
-    pub rows: Vec<Row>,
+/// The fragile files as the fragility engine ranked them at the end of the period and at its
+/// start (each list the top N, highest first).
+#[derive(Debug, Clone, Default)]
+pub struct Fragile {
+    pub current: Vec<FileScore>,
+    pub new_entrants: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PeriodOut {
-    pub since: String,
-    /// Exclusive.
-    pub until: String,
-    pub label: String,
-    pub days: f64,
-}
-
-impl From<&Period> for PeriodOut {
-    fn from(p: &Period) -> Self {
-        PeriodOut {
-            since: p.since.to_string(),
-            until: p.until.to_string(),
-            label: p.label(),
-            days: round(p.days(), 2),
+impl Fragile {
+    /// The top files at the end of the period, and which of them were not in the top list at
+    /// its start.
+    pub fn new(current: Vec<FileScore>, at_start: &[FileScore]) -> Fragile {
+        let new_entrants = current
+            .iter()
+            .filter(|f| !at_start.iter().any(|s| s.path == f.path))
+            .map(|f| f.path.clone())
+            .collect();
+        Fragile {
+            current,
+            new_entrants,
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RepeatRate {
-    pub declared: Option<f64>,
-    /// Needs `match` scoring; null until then.
-    pub detected: Option<f64>,
-    pub declared_count: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RegressionRate {
-    pub bad_fix: Option<f64>,
-    /// Needs introducing commits' paths from history; null until then.
-    pub re_broken: Option<f64>,
-    pub bad_fix_count: usize,
-    /// The denominator of `bad_fix`: incidents whose introducing commit is known.
-    pub with_introduced_by: usize,
-    /// Hours from the earlier incident's resolution to the regression's opening.
-    pub bad_fix_lag: Stats,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RepeatVsFirst {
-    pub repeat: Stats,
-    pub first: Stats,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Escalation {
-    /// Incidents with a tier or escalations recorded (the denominator).
-    pub with_tier: usize,
-    pub reached_l2: usize,
-    pub reached_l3: usize,
-    /// Share reaching L2 or higher (equals `escalation_rate`).
-    pub l2_rate: Option<f64>,
-    pub l3_rate: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Deflection {
-    /// Resolved incidents (the denominator).
-    pub resolved: usize,
-    pub deflected: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Load {
-    pub engineers: f64,
-    pub hours_per_week: f64,
-    pub capacity_hours: f64,
-    /// Investigation hours of incidents that reached L2 or L3.
-    pub escalated_hours: f64,
-    /// `escalated_hours / capacity_hours`; may exceed 1 when escalations outgrow the team.
-    pub share: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Counts {
-    pub by_status: BTreeMap<&'static str, usize>,
-    pub by_severity: BTreeMap<&'static str, usize>,
-    pub by_source: BTreeMap<&'static str, usize>,
-    /// Notes without an `opened` date, which no period includes.
-    pub undated_notes: usize,
-}
-
-/// The headline numbers of a period, for trends.
-#[derive(Debug, Clone, Serialize)]
-pub struct Headline {
-    pub period: PeriodOut,
-    pub incidents: usize,
-    pub repeat_issue_rate_declared: Option<f64>,
-    pub regression_rate_bad_fix: Option<f64>,
-    pub escalation_rate: Option<f64>,
-    pub deflection_rate: Option<f64>,
-    pub total_hours: f64,
-    pub median_time_to_resolve_hours: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Trend {
-    pub current: Option<f64>,
-    pub previous: Option<f64>,
-    /// `current - previous`; null when either is.
-    pub change: Option<f64>,
-}
-
-/// Derived fields of one incident (csv rows, and the building blocks of the metrics).
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    pub id: String,
-    pub title: String,
-    pub status: Status,
-    pub severity: Option<Severity>,
-    pub tier: Option<Tier>,
-    pub highest_tier: Option<Tier>,
-    pub opened: Option<String>,
-    pub resolved: Option<String>,
-    pub hours: Option<f64>,
-    pub time_to_resolve_hours: Option<f64>,
-    pub repeat_of: Option<String>,
-    pub resolved_with: Option<String>,
-    pub bad_fix: bool,
-    pub deflected: bool,
-    pub source: Option<&'static str>,
-    pub paths: String,
-}
-
 /// Compute the report over `notes` (all of them: earlier incidents matter for regressions) for
 /// `period`, with the previous period for trends. `fragile` comes from the fragility engine.
-pub fn compute(
-    notes: &[Note],
-    period: &Period,
-    capacity: &Capacity,
-    fragile: Vec<FileScore>,
-) -> Report {
+pub fn compute(notes: &[Note], period: &Period, capacity: &Capacity, fragile: Fragile) -> Report {
     let fixes = FixIndex::new(notes);
     let current = Part::new(notes, period, &fixes);
     let previous = Part::new(notes, &period.previous(), &fixes);
@@ -285,7 +147,8 @@ pub fn compute(
         escalation_load,
         time_to_resolve,
         time_to_resolve_all: ttr_all,
-        fragile_files: fragile,
+        fragile_files: fragile.current,
+        fragile_new_entrants: fragile.new_entrants,
         counts: current.counts(notes),
         previous: previous_head,
         trend,
@@ -634,7 +497,7 @@ mod tests {
         let mut b = note("b", "2026-07-02T00:00:00Z");
         b.resolved_with = Some("x".into());
         b.tier = Some(Tier::L2);
-        let r = compute(&[a, b], &q3(), &Capacity::default(), Vec::new());
+        let r = compute(&[a, b], &q3(), &Capacity::default(), Fragile::default());
         assert_eq!(r.deflection_rate, Some(0.5));
         // a reached L3 on its way, though L1 resolved it.
         assert_eq!(r.escalation.reached_l3, 1);
@@ -657,7 +520,7 @@ mod tests {
             &[fix, reg, later, not_reg],
             &q3(),
             &Capacity::default(),
-            Vec::new(),
+            Fragile::default(),
         );
         assert_eq!(r.regression_rate.with_introduced_by, 2);
         assert_eq!(r.regression_rate.bad_fix_count, 1);
@@ -674,7 +537,7 @@ mod tests {
                 n
             })
             .collect();
-        let r = compute(&notes, &q3(), &Capacity::default(), Vec::new());
+        let r = compute(&notes, &q3(), &Capacity::default(), Fragile::default());
         assert_eq!(r.incidents, 10_000);
         // Same opening time: no note is earlier than another.
         assert_eq!(r.regression_rate.bad_fix, Some(0.0));

@@ -2,6 +2,7 @@
 //! (`metrics`, pure), and renderers for each format. docs/report.md defines every number.
 
 pub mod metrics;
+pub mod model;
 pub mod period;
 pub mod render_csv;
 pub mod render_html;

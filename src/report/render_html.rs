@@ -210,17 +210,23 @@ pub fn render(report: &Report) -> String {
     } else {
         o.push_str(
             "<table><tr><th>file</th><th>score</th><th>level</th><th>incidents</th>\
-             <th>fix commits</th></tr>\n",
+             <th>fix commits</th><th>new</th></tr>\n",
         );
         for f in &report.fragile_files {
             let _ = writeln!(
                 o,
-                "<tr><td><code>{}</code></td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td></tr>",
                 esc(&f.path),
                 f.score,
                 format!("{:?}", f.level).to_lowercase(),
                 f.incidents.len(),
-                f.fix_commits
+                f.fix_commits,
+                if report.fragile_new_entrants.contains(&f.path) {
+                    "yes"
+                } else {
+                    ""
+                }
             );
         }
         o.push_str("</table>\n");

@@ -213,17 +213,25 @@ pub fn render(report: &Report) -> String {
     if report.fragile_files.is_empty() {
         let _ = writeln!(o, "None.");
     } else {
-        let _ = writeln!(o, "| file | score | level | incidents | fix commits |");
-        let _ = writeln!(o, "|---|---:|---|---:|---:|");
+        let _ = writeln!(
+            o,
+            "| file | score | level | incidents | fix commits | new |"
+        );
+        let _ = writeln!(o, "|---|---:|---|---:|---:|---|");
         for f in &report.fragile_files {
             let _ = writeln!(
                 o,
-                "| `{}` | {:.2} | {} | {} | {} |",
+                "| `{}` | {:.2} | {} | {} | {} | {} |",
                 cell(&f.path).replace('`', "'"),
                 f.score,
                 format!("{:?}", f.level).to_lowercase(),
                 f.incidents.len(),
-                f.fix_commits
+                f.fix_commits,
+                if report.fragile_new_entrants.contains(&f.path) {
+                    "yes"
+                } else {
+                    ""
+                }
             );
         }
     }

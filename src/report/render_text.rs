@@ -255,12 +255,17 @@ pub fn render(report: &Report) -> String {
     for f in &report.fragile_files {
         let _ = writeln!(
             o,
-            "  {:>6.2}  {:<6}  {}  ({} incidents, {} fix commits)",
+            "  {:>6.2}  {:<6}  {}  ({} incidents, {} fix commits){}",
             f.score,
             format!("{:?}", f.level).to_lowercase(),
             f.path,
             f.incidents.len(),
-            f.fix_commits
+            f.fix_commits,
+            if report.fragile_new_entrants.contains(&f.path) {
+                "  new this period"
+            } else {
+                ""
+            }
         );
     }
     if report.counts.undated_notes > 0 {

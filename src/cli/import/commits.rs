@@ -4,9 +4,9 @@
 
 use crate::cli::{Ctx, Outcome, Result};
 use crate::error::Error;
-use crate::import::commits::{Options, plan};
-use crate::store::{Note, Store};
-use std::io::Write;
+use crate::history::ScanOptions;
+use crate::import::commits::{Growth, Options, plan};
+use crate::store::{LoadedNote, Note, Store};
 
 /// Notes from fix commits in history, one per ticket they name
 ///
@@ -42,27 +42,19 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     };
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
-    let config = crate::cli::report::load_config(&root, ctx);
-    let fix_pattern = regex::Regex::new(&config.fix_pattern).map_err(|e| {
-        Error::new("the fix_pattern in .incidents/config.yaml is not a valid regular expression")
-            .hint("fix it, or remove it to use the default")
-            .with_source(e)
-    })?;
-    let start = repo.resolve_commit(&args.rev)?;
-    let history = crate::import::gitlog::scan(&root, &start.to_string(), &fix_pattern)
-        .map_err(|e| Error::new("cannot read the history").with_source(e))?;
-    for w in &history.warnings {
-        ctx.warn(w);
-    }
-
     let store = Store::new(&root);
-    let set = store
-        .load()
-        .map_err(|e| Error::new("cannot read the notes in .incidents/").with_source(e))?;
+    let config = crate::cli::report::load_config(&store, ctx);
+    let mut scan = ScanOptions::from_config(&config);
+    scan.rev = Some(args.rev.clone());
+    let history = crate::cli::hotspots::scan_with_progress(&repo, &scan, ctx)?;
+
+    let set = store.load().map_err(|e| {
+        Error::new(format!("cannot read the notes: {e}")).hint("check that .incidents/ is readable")
+    })?;
     for w in &set.warnings {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
     }
-    let existing: Vec<Note> = set.notes.into_iter().map(|n| n.note).collect();
+    let existing: Vec<Note> = set.notes.iter().map(|n| n.note.clone()).collect();
 
     let mut ignore = globset::GlobSetBuilder::new();
     for pattern in &config.ignore {
@@ -87,10 +79,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         if !ctx.quiet {
             writeln!(
                 ctx.err,
-                "would create {} notes from {} fix commits, {} already imported",
+                "would create {} notes from {} fix commits, {} already imported, {} to update",
                 plan.create.len(),
                 plan.fix_commits,
-                plan.already
+                plan.already,
+                plan.grow.len()
             )?;
         }
         return Ok(Outcome::Success);
@@ -98,28 +91,56 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
 
     let mut created = 0;
     for draft in plan.create {
-        let id = create(&store, draft.note)
-            .map_err(|e| Error::new("cannot write a note in .incidents/").with_source(e))?;
-        writeln!(ctx.out, "{id}")?;
+        let note = store.create(draft.note).map_err(|e| {
+            Error::new(format!("cannot write a note: {e}"))
+                .hint("check that .incidents/ is writable")
+        })?;
+        writeln!(ctx.out, "{}", note.note.id)?;
         created += 1;
     }
+    let mut updated = 0;
     for grow in &plan.grow {
-        ctx.warn(&format!(
-            "note {} ({}) has {} newer fix commits not listed; add them with `git incident edit {}`",
-            grow.note_id,
-            grow.key,
-            grow.new_commits.len(),
-            grow.note_id
-        ));
+        if let Some(loaded) = set.get(&grow.note_id) {
+            updated += usize::from(grow_note(&store, loaded, grow, ctx)?);
+        }
     }
     if !ctx.quiet {
-        writeln!(
-            ctx.err,
+        let mut summary = format!(
             "created {created} notes from {} fix commits, {} already imported",
             plan.fix_commits, plan.already
-        )?;
+        );
+        if updated > 0 {
+            summary.push_str(&format!(", {updated} updated with newer fix commits"));
+        }
+        writeln!(ctx.err, "{summary}")?;
     }
     Ok(Outcome::Success)
+}
+
+/// Add newly found fix commits to an imported note, but only when the file is exactly as the
+/// tool wrote it: a note a person edited (comments, order, wording) is never rewritten; the
+/// warning says what to add by hand instead.
+fn grow_note(store: &Store, loaded: &LoadedNote, grow: &Growth, ctx: &mut Ctx) -> Result<bool> {
+    let id = &loaded.note.id;
+    let untouched = store
+        .read_text(id)
+        .is_ok_and(|text| text == crate::store::render(&loaded.note));
+    if !untouched {
+        ctx.warn(&format!(
+            "note {id} ({}) was edited by hand, so its {} newer fix commits were not added: {}",
+            grow.key,
+            grow.additions.commits.fixed_by.len(),
+            grow.additions.commits.fixed_by.join(", ")
+        ));
+        return Ok(false);
+    }
+    let mut note = loaded.clone();
+    grow.apply(&mut note.note);
+    store.update(&note).map_err(|e| {
+        Error::new(format!("cannot update note {id}: {e}"))
+            .hint("check that .incidents/ is writable")
+    })?;
+    Ok(true)
 }
 
 /// `https://github.com/owner/name` when `origin` points at GitHub, for ticket links.
@@ -138,44 +159,4 @@ fn github_url(repo: &crate::repo::Repo) -> Option<String> {
     let (owner, name) = (parts.next()?, parts.next()?);
     (!owner.is_empty() && !name.is_empty() && parts.next().is_none())
         .then(|| format!("https://github.com/{owner}/{name}"))
-}
-
-/// Write a new note with a fresh id. A stand-in until `Store::create` lands: ids are 8 random
-/// characters of `[0-9a-z]`, and the file is created exclusively so no note is overwritten.
-fn create(store: &Store, mut note: Note) -> std::io::Result<String> {
-    use std::hash::{BuildHasher, Hasher};
-    const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    std::fs::create_dir_all(store.dir())?;
-    loop {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default(),
-        );
-        let mut bits = h.finish();
-        let id: String = (0..8)
-            .map(|_| {
-                let c = ALPHABET[(bits % 36) as usize] as char;
-                bits /= 36;
-                c
-            })
-            .collect();
-        note.id = id.clone();
-        let text = serde_saphyr::to_string(&note).map_err(std::io::Error::other)?;
-        let path = store.dir().join(format!("{id}.yaml"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes())?;
-                return Ok(id);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
 }
