@@ -126,3 +126,30 @@ fn closed_stdout_pipe_exits_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Complete `words` (the last one being completed) with the bash script, through git's hook.
+fn bash_complete(script: &std::path::Path, words: &str) -> String {
+    let program = format!(
+        "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _git_incident; echo \"${{COMPREPLY[*]}}\"",
+        script.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn bash_completion_completes_git_incident_subcommands_and_their_options() {
+    let repo = TestRepo::new();
+    let out = repo.run(&["completions", "bash"]);
+    let script = repo.home.path().join("completion.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    assert_eq!(bash_complete(&script, "git incident hots"), "hotspots");
+    assert_eq!(
+        bash_complete(&script, "git incident check --fo"),
+        "--format"
+    );
+    assert_eq!(bash_complete(&script, "git incident import com"), "commits");
+}

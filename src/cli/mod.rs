@@ -25,7 +25,7 @@ pub use crate::error::{Error, Result};
 
 /// Keep debugging knowledge in the repository: incident notes tied to commits and paths
 #[derive(Debug, Parser)]
-#[command(name = "git-incident", bin_name = "git incident", version, about, long_about = None)]
+#[command(name = "git-incident", version, about, long_about = None)]
 #[command(propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// Say nothing on stderr but errors (no progress, no warnings)
@@ -99,7 +99,12 @@ impl Ctx<'_> {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     man::ensure_installed();
-    let cli = match Cli::try_parse() {
+    // Usage lines read `git incident ...`, as users type it.
+    let parsed = command()
+        .bin_name("git incident")
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

@@ -195,6 +195,7 @@ fn from_flags(args: &Fields, repo: &Repo, store: &Store) -> Result<Note> {
         tags: args.tags.clone(),
         links: args.links.clone(),
         source: Some(Source::Manual),
+        imported_from: None,
     };
     if let Some(rev) = &args.from_commit {
         prefill_from_commit(&mut note, repo, rev)?;

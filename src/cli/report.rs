@@ -1,11 +1,158 @@
-//! `git incident report`: the metrics of DESIGN section 6 for a period.
+//! `git incident report`: the metrics of DESIGN section 6 for a period, as text, markdown,
+//! json, csv or a self-contained html page. The numbers come from `report::compute` (pure);
+//! this file reads the notes and the config, picks the period and the renderer.
 
-use super::{Ctx, Outcome, Result};
+use super::{Ctx, Format, Outcome, Result};
+use crate::error::Error;
+use crate::report::{self, Period, PeriodError};
 
 /// Report incident metrics for a period
+///
+/// Counts the incidents opened in the period and computes the repeat-issue, regression,
+/// escalation and deflection rates, investigation hours by tier, time to resolve by severity
+/// and the most fragile files, each against the previous period. Without a period flag the
+/// report covers the last complete calendar quarter. docs/report.md defines every number.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Calendar quarter to report on, as YYYYQn (e.g. 2026Q3)
+    #[arg(long, value_name = "YYYYQn", conflicts_with_all = ["since", "until"])]
+    pub quarter: Option<String>,
 
-pub fn run(_args: Args, _ctx: &mut Ctx) -> Result<Outcome> {
-    Err(crate::error::Error::new("`report` is not built yet"))
+    /// Start of the period: a date (2026-07-01, midnight UTC) or an RFC 3339 time
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// End of the period, included when a bare date (default: now)
+    #[arg(long, value_name = "DATE", requires = "since")]
+    pub until: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// How many fragile files to list (0 skips reading history)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+fn period_error(e: PeriodError) -> Error {
+    let hint = e.hint();
+    Error::new(e.to_string()).hint(hint)
+}
+
+/// The period the flags name; `now` decides the default (the last complete quarter).
+pub fn period(args: &Args, now: jiff::Timestamp) -> Result<Period> {
+    if let Some(q) = &args.quarter {
+        return Period::quarter(q).map_err(period_error);
+    }
+    if let Some(since) = &args.since {
+        return Period::between(since, args.until.as_deref(), now).map_err(period_error);
+    }
+    Period::quarter_of(now)
+        .map(|q| q.previous())
+        .ok_or_else(|| Error::new("cannot tell the current quarter from the clock"))
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
+    let now = jiff::Timestamp::now();
+    let period = period(&args, now)?;
+    let repo = crate::repo::Repo::discover(&ctx.cwd)?;
+    let root = repo.require_workdir()?.to_path_buf();
+    let store = crate::store::Store::new(&root);
+    let set = store.load().map_err(|e| {
+        Error::new(format!("cannot read the notes: {e}")).hint("check that .incidents/ is readable")
+    })?;
+    for w in &set.warnings {
+        ctx.warn(&format!("skipping {}: {}", w.file, w.message));
+    }
+    let config = load_config(&store, ctx);
+    let fragile = fragile_files(&repo, &set, &config, args.top, &period, now, ctx);
+    let notes: Vec<crate::store::Note> = set.notes.into_iter().map(|n| n.note).collect();
+    let report = report::compute(&notes, &period, &config.capacity, fragile);
+    let text = match args.format {
+        Format::Text => report::render_text::render(&report),
+        Format::Markdown => report::render_markdown::render(&report),
+        Format::Json => report::render_json(&report),
+        Format::Csv => report::render_csv::render(&report),
+        Format::Html => report::render_html::render(&report),
+    };
+    ctx.out.write_all(text.as_bytes())?;
+    Ok(Outcome::Success)
+}
+
+/// The top files of `hotspots` as of the end of the period (history up to its last commit,
+/// notes opened before it, ages decayed to it), and which of them are new since its start. A
+/// history that cannot be read (no commits yet, say) leaves the list empty with a warning
+/// rather than failing the report, whose other numbers come from the notes alone.
+fn fragile_files(
+    repo: &crate::repo::Repo,
+    notes: &crate::store::NoteSet,
+    config: &crate::config::Config,
+    top: usize,
+    period: &Period,
+    now: jiff::Timestamp,
+    ctx: &mut Ctx,
+) -> report::metrics::Fragile {
+    if top == 0 {
+        return report::metrics::Fragile::default();
+    }
+    let rank = |at: jiff::Timestamp, ctx: &mut Ctx| -> Option<Vec<crate::fragility::FileScore>> {
+        let mut scan = crate::history::ScanOptions::from_config(config);
+        if at < now {
+            // No commit before `at`: nothing was fragile yet.
+            scan.rev = Some(commit_before(repo, at)?);
+        }
+        let history = match super::hotspots::scan_with_progress(repo, &scan, ctx) {
+            Ok(h) => h,
+            Err(e) => {
+                ctx.warn(&format!("fragile files left out: {}", e.message));
+                return None;
+            }
+        };
+        let known = crate::store::NoteSet {
+            notes: notes
+                .notes
+                .iter()
+                .filter(|n| n.note.opened.is_none_or(|o| o < at))
+                .cloned()
+                .collect(),
+            warnings: Vec::new(),
+        };
+        let mut files = crate::fragility::hotspots(&history, &known, config, at);
+        files.truncate(top);
+        Some(files)
+    };
+    let current = rank(now.min(period.until), ctx).unwrap_or_default();
+    if current.is_empty() {
+        return report::metrics::Fragile::default();
+    }
+    let at_start = rank(period.since, ctx).unwrap_or_default();
+    report::metrics::Fragile::new(current, &at_start)
+}
+
+/// The last commit on `HEAD`'s history committed before `at` (the git binary answers this
+/// directly; gix would need a full walk).
+fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(repo.git.git_dir())
+        .args(["rev-list", "-1", "--first-parent"])
+        .arg(format!("--before={}", at.as_second() - 1))
+        .arg("HEAD")
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !id.is_empty()).then_some(id)
+}
+
+/// The team's config, or the defaults (with a warning) when it is broken: `validate` reports
+/// the problem with its place; the report goes on.
+pub(crate) fn load_config(store: &crate::store::Store, ctx: &mut Ctx) -> crate::config::Config {
+    match store.config() {
+        Ok(config) => config,
+        Err(e) => {
+            ctx.warn(&format!("{e}; using the default settings"));
+            crate::config::Config::default()
+        }
+    }
 }

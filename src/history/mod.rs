@@ -2,8 +2,25 @@
 //! first parent (renames followed, merges once), fix commits recognised by a word-bounded
 //! pattern. The public types below are the contract other modules use; fields and functions
 //! may be added, not renamed.
+//!
+//! How a scan runs: the changed paths of every commit come from a per-commit cache under the
+//! git directory (`cache`), and commits the cache lacks are read from `git log` (`gitlog`),
+//! then added to it. Fix recognition (`fix`) runs on every scan, so a changed pattern never
+//! needs a rebuild. Rename lineage (`lineage`) maps a file at the tip to its older names.
 
+mod cache;
+pub mod fix;
+mod gitlog;
+mod lineage;
+
+pub use fix::{FixMatcher, cherry_picked_from, is_revert};
+pub use lineage::FileHistory;
+
+use crate::config::Config;
+use crate::repo::Repo;
 use gix::ObjectId;
+use gix::bstr::BString;
+use std::collections::{HashMap, HashSet};
 
 /// What happened to a path in a commit, against the commit's first parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +53,8 @@ pub struct Commit {
     pub author: String,
     /// The full message, lossily decoded.
     pub message: String,
+    /// Paths changed against the first parent. Empty for merges (their side branches'
+    /// commits carry the changes) and for the shallow boundary (its parent is missing).
     pub changes: Vec<Change>,
     /// The message matches the fix pattern (and the commit is not a revert or a copy).
     pub is_fix: bool,
@@ -45,6 +64,10 @@ impl Commit {
     pub fn summary(&self) -> &str {
         self.message.lines().next().unwrap_or("")
     }
+
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
 }
 
 /// Where a shallow clone's history stops.
@@ -53,10 +76,397 @@ pub struct Shallow {
     pub boundary: Vec<ObjectId>,
 }
 
+impl Shallow {
+    /// The sentence every command shows when history is cut.
+    pub fn message(&self) -> String {
+        let at = self
+            .boundary
+            .first()
+            .map(|id| id.to_hex_with_len(12).to_string())
+            .unwrap_or_default();
+        format!("history is cut at {at} (shallow clone); figures cover only the commits present")
+    }
+
+    /// How to get the whole history.
+    pub fn hint() -> &'static str {
+        "run `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+    }
+}
+
 /// The walked history, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     pub commits: Vec<Commit>,
     pub shallow: Option<Shallow>,
     pub warnings: Vec<String>,
+    /// The commit the walk started from.
+    pub tip: Option<ObjectId>,
+    /// Every file (blob, symlink, submodule) in the tip's tree: the files that can rank.
+    pub files: Vec<BString>,
+}
+
+/// A commit as read from git or the cache, before fix recognition.
+#[derive(Debug, Clone)]
+pub(crate) struct RawCommit {
+    pub id: ObjectId,
+    pub parents: Vec<ObjectId>,
+    pub author_time: i64,
+    pub commit_time: i64,
+    pub author: String,
+    pub message: String,
+    pub changes: Vec<Change>,
+    /// A shallow-boundary commit: its parents are missing, its changes unknown.
+    pub boundary: bool,
+}
+
+/// How to scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Start here instead of `HEAD`.
+    pub rev: Option<String>,
+    /// `config.fix_pattern`.
+    pub fix_pattern: String,
+    /// Minimum rename similarity in percent (git's 50 by default).
+    pub rename_similarity: u8,
+    /// Most added plus deleted files per commit for rename detection; 0 turns it off.
+    pub rename_limit: usize,
+    /// Read and update the per-commit cache under the git directory.
+    pub use_cache: bool,
+    /// Only commits touching these paths (no cache, no rename following across them).
+    pub paths: Option<Vec<BString>>,
+}
+
+impl ScanOptions {
+    pub fn from_config(config: &Config) -> ScanOptions {
+        ScanOptions {
+            rev: None,
+            fix_pattern: config.fix_pattern.clone(),
+            rename_similarity: config.rename_similarity,
+            rename_limit: config.rename_limit,
+            use_cache: true,
+            paths: None,
+        }
+    }
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions::from_config(&Config::default())
+    }
+}
+
+/// Progress of a long scan, for a progress line on stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub commits: usize,
+    pub phase: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("the repository has no commits yet")]
+    Empty,
+    #[error("unknown revision `{rev}`")]
+    UnknownRevision { rev: String },
+    #[error("cannot read the repository: {0}")]
+    Repository(String),
+    #[error("cannot run git: {0}")]
+    GitSpawn(#[source] std::io::Error),
+    #[error("git log failed: {message}")]
+    GitFailed { message: String },
+    #[error("cannot read git's output: {0}")]
+    GitOutput(String),
+    #[error("the fix pattern `{pattern}` is not a valid regular expression: {message}")]
+    FixPattern { pattern: String, message: String },
+}
+
+impl From<HistoryError> for crate::error::Error {
+    fn from(e: HistoryError) -> Self {
+        let hint = match &e {
+            HistoryError::Empty => "make a first commit, then run this again",
+            HistoryError::UnknownRevision { .. } => {
+                "give a commit id, branch or tag that `git rev-parse` accepts"
+            }
+            HistoryError::GitSpawn(_) => "git-incident needs the `git` binary on PATH",
+            HistoryError::FixPattern { .. } => {
+                "fix `fix_pattern` in .incidents/config.yaml (Rust regex syntax)"
+            }
+            _ => "run `git fsck` to check the repository",
+        };
+        crate::error::Error::new(e.to_string()).hint(hint)
+    }
+}
+
+fn repo_err(e: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Repository(e.to_string())
+}
+
+/// Walk the history from `opts.rev` (or `HEAD`): every commit once, newest first, with its
+/// changed paths and whether it is a fix.
+pub fn scan(
+    repo: &Repo,
+    opts: &ScanOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<History, HistoryError> {
+    let git = &repo.git;
+    let matcher = FixMatcher::new(&opts.fix_pattern)?;
+    let start = resolve_start(repo, opts.rev.as_deref())?;
+    let boundary: HashSet<ObjectId> = match git.shallow_commits().map_err(repo_err)? {
+        Some(list) => list.iter().copied().collect(),
+        None => HashSet::new(),
+    };
+    let mut boundary_sorted: Vec<ObjectId> = boundary.iter().copied().collect();
+    boundary_sorted.sort();
+    let params = format!(
+        "M{} l{} shallow:{}",
+        opts.rename_similarity,
+        opts.rename_limit,
+        boundary_sorted
+            .iter()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+
+    let mut warnings = Vec::new();
+    let (mut raw, rename_limit_hits, limited) = if let Some(paths) = &opts.paths {
+        let out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
+        (out.commits, out.rename_limit_hits as u32, true)
+    } else if opts.use_cache {
+        let (commits, hits) = scan_cached(repo, opts, start, &params, progress, &mut warnings)?;
+        (commits, hits, false)
+    } else {
+        let out = run_log(repo, opts, &[start], &[], None, progress)?;
+        (out.commits, out.rename_limit_hits as u32, false)
+    };
+
+    for c in &mut raw {
+        if boundary.contains(&c.id) {
+            // git shows a boundary commit as a root that adds every file; it is not one.
+            c.boundary = true;
+            c.parents.clear();
+            c.changes.clear();
+        }
+    }
+    if !limited {
+        raw = reachable(raw, start);
+    }
+    raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
+
+    if rename_limit_hits > 0 {
+        // git reports this once per walk, not per commit, so no count is given.
+        warnings.push(format!(
+            "rename detection was skipped in commits that add and delete more than {} files; files renamed there lose their older history (raise `rename_limit` in .incidents/config.yaml)",
+            opts.rename_limit
+        ));
+    }
+
+    let ids: HashSet<ObjectId> = raw.iter().map(|c| c.id).collect();
+    let commits = raw
+        .into_iter()
+        .map(|c| {
+            // A `-x` copy of a commit we also have is the same evidence twice; a copy whose
+            // source is elsewhere is the only evidence here, so it counts.
+            let copy_of_known = cherry_picked_from(&c.message)
+                .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
+                .is_some_and(|src| ids.contains(&src));
+            // A merge's changes are its side branch's commits, which count on their own.
+            let is_fix = c.parents.len() < 2 && !copy_of_known && fix_message(&matcher, &c.message);
+            Commit {
+                id: c.id,
+                parents: c.parents,
+                author_time: c.author_time,
+                commit_time: c.commit_time,
+                author: c.author,
+                message: c.message,
+                changes: c.changes,
+                is_fix,
+            }
+        })
+        .collect();
+
+    let shallow = (!boundary.is_empty()).then_some(Shallow {
+        boundary: boundary_sorted,
+    });
+    let files = tip_files(repo, start)?;
+    Ok(History {
+        commits,
+        shallow,
+        warnings,
+        tip: Some(start),
+        files,
+    })
+}
+
+/// The fix test without the cherry-pick rule, which `scan` applies knowing the history.
+fn fix_message(matcher: &FixMatcher, message: &str) -> bool {
+    if cherry_picked_from(message).is_some() {
+        let stripped: String = message
+            .lines()
+            .filter(|l| !l.contains("(cherry picked from commit "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return matcher.is_fix(&stripped);
+    }
+    matcher.is_fix(message)
+}
+
+fn resolve_start(repo: &Repo, rev: Option<&str>) -> Result<ObjectId, HistoryError> {
+    match rev {
+        Some(rev) => repo
+            .git
+            .rev_parse_single(rev)
+            .ok()
+            .and_then(|id| id.object().ok())
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id)
+            .ok_or_else(|| HistoryError::UnknownRevision {
+                rev: rev.to_string(),
+            }),
+        None => {
+            let mut head = repo.git.head().map_err(repo_err)?;
+            if head.is_unborn() {
+                return Err(HistoryError::Empty);
+            }
+            head.peel_to_commit().map(|c| c.id).map_err(repo_err)
+        }
+    }
+}
+
+fn run_log(
+    repo: &Repo,
+    opts: &ScanOptions,
+    tips: &[ObjectId],
+    exclude: &[ObjectId],
+    paths: Option<&[BString]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<gitlog::LogOutput, HistoryError> {
+    gitlog::run(
+        repo.git.git_dir(),
+        tips,
+        exclude,
+        opts.rename_similarity,
+        opts.rename_limit,
+        paths,
+        &mut |n| {
+            progress(Progress {
+                commits: n,
+                phase: "reading history",
+            })
+        },
+    )
+}
+
+/// Tips kept in the cache; older ones are dropped (their commits stay, only the
+/// `--not` list that bounds the next update gets shorter).
+const MAX_TIPS: usize = 64;
+
+fn scan_cached(
+    repo: &Repo,
+    opts: &ScanOptions,
+    start: ObjectId,
+    params: &str,
+    progress: &mut dyn FnMut(Progress),
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<RawCommit>, u32), HistoryError> {
+    let file = cache::path(repo.git.common_dir());
+    let mut cached = cache::load(&file, params).unwrap_or_default();
+    if cached.commits.iter().any(|c| c.id == start) && complete(&cached.commits, start) {
+        return Ok((cached.commits, cached.rename_limit_hits));
+    }
+    if !cached.commits.is_empty() && cached.commits.iter().any(|c| c.id == start) {
+        // Present but with holes: the file is not what we wrote. Start over.
+        cached = cache::Cache::default();
+    }
+    let out = run_log(repo, opts, &[start], &cached.tips, None, progress)?;
+    let mut commits = out.commits;
+    commits.append(&mut cached.commits);
+    let mut tips = vec![start];
+    tips.extend(
+        cached
+            .tips
+            .into_iter()
+            .filter(|t| *t != start)
+            .take(MAX_TIPS - 1),
+    );
+    let updated = cache::Cache {
+        tips,
+        rename_limit_hits: cached.rename_limit_hits + out.rename_limit_hits as u32,
+        commits,
+    };
+    if let Err(e) = cache::store(&file, params, &updated) {
+        warnings.push(format!(
+            "cannot write the history cache {}: {e}; the next run reads history again",
+            file.display()
+        ));
+    }
+    Ok((updated.commits, updated.rename_limit_hits))
+}
+
+/// Every ancestor of `start` is present (or beyond a shallow boundary git did not show).
+fn complete(commits: &[RawCommit], start: ObjectId) -> bool {
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut seen = HashSet::new();
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(&i) = index.get(&id) else {
+            return false;
+        };
+        stack.extend(commits[i].parents.iter().copied());
+    }
+    true
+}
+
+/// Keep the commits reachable from `start`, in their current order.
+fn reachable(commits: Vec<RawCommit>, start: ObjectId) -> Vec<RawCommit> {
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut keep = vec![false; commits.len()];
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        let Some(&i) = index.get(&id) else {
+            continue;
+        };
+        if keep[i] {
+            continue;
+        }
+        keep[i] = true;
+        stack.extend(commits[i].parents.iter().copied());
+    }
+    commits
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect()
+}
+
+/// Files in the tip's tree (not directories).
+fn tip_files(repo: &Repo, start: ObjectId) -> Result<Vec<BString>, HistoryError> {
+    let tree = repo
+        .git
+        .find_commit(start)
+        .map_err(repo_err)?
+        .tree()
+        .map_err(repo_err)?;
+    let mut recorder = gix::traverse::tree::Recorder::default();
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(repo_err)?;
+    let mut files: Vec<BString> = recorder
+        .records
+        .into_iter()
+        .filter(|e| !e.mode.is_tree())
+        .map(|e| e.filepath)
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The default cache location, for benchmarks and `--no-cache` style cleanups.
+pub fn cache_path(repo: &Repo) -> std::path::PathBuf {
+    cache::path(repo.git.common_dir())
 }

@@ -86,6 +86,9 @@ pub fn render(note: &Note) -> String {
     if let Some(s) = &note.source {
         w.raw("source", enum_text(s));
     }
+    if let Some(key) = &note.imported_from {
+        w.quoted("imported_from", key);
+    }
     w.out
 }
 
@@ -471,6 +474,7 @@ mod tests {
             tags: vec![rng.string()],
             links: vec![rng.string()],
             source: Some(Source::Manual),
+            imported_from: None,
         }
     }
 

@@ -122,6 +122,10 @@ pub struct Note {
     pub links: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// Stable key of what an import made this note from (`github:OWNER/NAME#12`), so that
+    /// re-running the import adds nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 /// The text a unit enum is written as in a note (its serde name).

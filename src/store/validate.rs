@@ -70,6 +70,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "tags",
     "links",
     "source",
+    "imported_from",
 ];
 
 /// Where the fields that later checks point at are.

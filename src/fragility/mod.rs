@@ -2,9 +2,15 @@
 //! `check`, the fragility of what a change touches. Types below are the contract used by the
 //! CLI and the GitHub Action.
 
-use serde::Serialize;
+mod check;
+mod score;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub use check::check;
+pub use score::{NoteIndex, hotspots, level_for};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     None,
@@ -14,7 +20,7 @@ pub enum Level {
 }
 
 /// `hotspots --format json`: `{"files": [FileScore...]}`, highest score first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileScore {
     pub path: String,
     pub score: f64,
@@ -23,12 +29,12 @@ pub struct FileScore {
     pub incidents: Vec<String>,
     pub fix_commits: usize,
     /// Human reasons ("3 fix commits, last 2026-05-01", "incident k3f9x2ab sev2").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
 }
 
 /// An incident as quoted by `check`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IncidentRef {
     pub id: String,
     pub title: String,
@@ -36,31 +42,35 @@ pub struct IncidentRef {
 }
 
 /// A range of changed lines (in the head version) that a fix commit wrote (blame of the base).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LineHit {
     pub start: u32,
     pub end: u32,
     pub fix_commit: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckedFile {
     pub path: String,
     pub level: Level,
     pub score: f64,
     pub incidents: Vec<IncidentRef>,
     pub fix_commits: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineHit>,
 }
 
 /// `check --format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckResult {
     pub base: String,
     pub head: String,
     pub risk: Level,
     pub files: Vec<CheckedFile>,
+    /// Set when the clone is shallow: the commit where history stops, so that no figure
+    /// is read as covering the whole history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_cut_at: Option<String>,
 }

@@ -1,0 +1,257 @@
+//! The per-commit cache of changed paths, `<git common dir>/incident-cache/history-v1.bin`.
+//!
+//! A commit's changed paths never change, so entries are keyed by commit id and only new
+//! commits are ever computed. Besides the commits, the file lists the tips whose whole
+//! ancestry it holds; an update walks `new tip --not <tips>` only. The settings that shape the
+//! result (rename similarity and limit, the shallow boundary) are part of the header: a
+//! mismatch rebuilds. Writes go to a temporary file renamed into place, so two processes
+//! never see half a file (the later rename wins, and both files are complete). Anything
+//! unreadable is treated as absent and rebuilt.
+//!
+//! Layout (little-endian): magic, params string, tips, commit count, commits, end magic.
+//! A commit: id(20), parent count(u16), parents, author time(i64), commit time(i64), flags(u8),
+//! author, message, change count(u32), changes (kind u8, path, previous if renamed).
+//! Strings are u32 length + bytes.
+
+use super::{Change, ChangeKind, RawCommit};
+use gix::ObjectId;
+use gix::bstr::BString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"GINCHv01";
+const END: &[u8; 8] = b"GINCHend";
+const FILE: &str = "history-v1.bin";
+
+/// A loaded cache: tips fully covered, and commits newest batch first.
+#[derive(Debug, Default)]
+pub struct Cache {
+    pub tips: Vec<ObjectId>,
+    /// Commits where git skipped rename detection (over the rename limit), kept so that a
+    /// warm run warns like the cold one did.
+    pub rename_limit_hits: u32,
+    pub commits: Vec<RawCommit>,
+}
+
+/// Where the cache lives for a repository.
+pub fn path(common_dir: &Path) -> PathBuf {
+    common_dir.join("incident-cache").join(FILE)
+}
+
+/// Read the cache; `None` when absent, written with other settings, or damaged.
+pub fn load(file: &Path, params: &str) -> Option<Cache> {
+    let data = std::fs::read(file).ok()?;
+    decode(&data, params)
+}
+
+/// Write the cache atomically (temporary file, then rename).
+pub fn store(file: &Path, params: &str, cache: &Cache) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        w.write_all(&encode(params, cache))?;
+        w.flush()?;
+    }
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn encode(params: &str, cache: &Cache) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 << 20);
+    out.extend_from_slice(MAGIC);
+    put_bytes(&mut out, params.as_bytes());
+    out.extend_from_slice(&(cache.tips.len() as u32).to_le_bytes());
+    for t in &cache.tips {
+        out.extend_from_slice(t.as_bytes());
+    }
+    out.extend_from_slice(&cache.rename_limit_hits.to_le_bytes());
+    out.extend_from_slice(&(cache.commits.len() as u64).to_le_bytes());
+    for c in &cache.commits {
+        out.extend_from_slice(c.id.as_bytes());
+        out.extend_from_slice(&(c.parents.len() as u16).to_le_bytes());
+        for p in &c.parents {
+            out.extend_from_slice(p.as_bytes());
+        }
+        out.extend_from_slice(&c.author_time.to_le_bytes());
+        out.extend_from_slice(&c.commit_time.to_le_bytes());
+        out.push(u8::from(c.boundary));
+        put_bytes(&mut out, c.author.as_bytes());
+        put_bytes(&mut out, c.message.as_bytes());
+        out.extend_from_slice(&(c.changes.len() as u32).to_le_bytes());
+        for ch in &c.changes {
+            out.push(match ch.kind {
+                ChangeKind::Added => b'A',
+                ChangeKind::Modified => b'M',
+                ChangeKind::Deleted => b'D',
+                ChangeKind::Renamed => b'R',
+            });
+            put_bytes(&mut out, &ch.path);
+            if ch.kind == ChangeKind::Renamed {
+                put_bytes(
+                    &mut out,
+                    ch.previous.as_deref().map(|p| &p[..]).unwrap_or(b""),
+                );
+            }
+        }
+    }
+    out.extend_from_slice(END);
+    out
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// A bounds-checked reader: every read returns `None` past the end, so a truncated or
+/// corrupted file is rejected instead of panicking.
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let slice = self.data.get(self.pos..end)?;
+        self.pos = end;
+        Some(slice)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn id(&mut self) -> Option<ObjectId> {
+        ObjectId::try_from(self.take(20)?).ok()
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+}
+
+fn decode(data: &[u8], params: &str) -> Option<Cache> {
+    let mut r = Reader { data, pos: 0 };
+    if r.take(8)? != MAGIC || r.bytes()? != params.as_bytes() {
+        return None;
+    }
+    let ntips = r.u32()? as usize;
+    let mut tips = Vec::with_capacity(ntips.min(1024));
+    for _ in 0..ntips {
+        tips.push(r.id()?);
+    }
+    let rename_limit_hits = r.u32()?;
+    let n = r.u64()? as usize;
+    // A corrupt count must not make us reserve gigabytes: each commit takes > 40 bytes.
+    let mut commits = Vec::with_capacity(n.min(data.len() / 40));
+    for _ in 0..n {
+        let id = r.id()?;
+        let np = r.u16()? as usize;
+        let mut parents = Vec::with_capacity(np);
+        for _ in 0..np {
+            parents.push(r.id()?);
+        }
+        let author_time = r.i64()?;
+        let commit_time = r.i64()?;
+        let boundary = r.u8()? != 0;
+        let author = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let message = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let nc = r.u32()? as usize;
+        let mut changes = Vec::with_capacity(nc.min(data.len()));
+        for _ in 0..nc {
+            let kind = match r.u8()? {
+                b'A' => ChangeKind::Added,
+                b'M' => ChangeKind::Modified,
+                b'D' => ChangeKind::Deleted,
+                b'R' => ChangeKind::Renamed,
+                _ => return None,
+            };
+            let path = BString::from(r.bytes()?);
+            let previous = if kind == ChangeKind::Renamed {
+                Some(BString::from(r.bytes()?))
+            } else {
+                None
+            };
+            changes.push(Change {
+                kind,
+                path,
+                previous,
+            });
+        }
+        commits.push(RawCommit {
+            id,
+            parents,
+            author_time,
+            commit_time,
+            author,
+            message,
+            changes,
+            boundary,
+        });
+    }
+    if r.take(8)? != END || r.pos != data.len() {
+        return None;
+    }
+    Some(Cache {
+        tips,
+        rename_limit_hits,
+        commits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Cache {
+        let id = ObjectId::from_hex(b"0123456789012345678901234567890123456789").unwrap();
+        Cache {
+            tips: vec![id],
+            rename_limit_hits: 0,
+            commits: vec![RawCommit {
+                id,
+                parents: vec![id],
+                author_time: 5,
+                commit_time: 6,
+                author: "A <a@b>".into(),
+                message: "Fix crash".into(),
+                changes: vec![Change {
+                    kind: ChangeKind::Renamed,
+                    path: "b\u{ff}".into(),
+                    previous: Some("a".into()),
+                }],
+                boundary: false,
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = encode("p", &sample());
+        let back = decode(&bytes, "p").unwrap();
+        assert_eq!(back.commits[0].changes, sample().commits[0].changes);
+        assert_eq!(back.tips, sample().tips);
+    }
+
+    #[test]
+    fn truncated_or_foreign_cache_is_rejected() {
+        let bytes = encode("p", &sample());
+        assert!(decode(&bytes, "other").is_none());
+        for cut in 0..bytes.len() {
+            assert!(decode(&bytes[..cut], "p").is_none());
+        }
+    }
+}

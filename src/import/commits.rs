@@ -1,0 +1,495 @@
+//! `import commits`, the pure part: from walked history and the notes already in the store, the
+//! notes to create (one per ticket that fix commits name, else one per fix commit) and what is
+//! already imported. Idempotence rests on the fix commits themselves: a commit that any note
+//! already lists in `commits.fixed_by` is never imported again, so a second run finds nothing
+//! new. Each note also records its group in `imported_from` (`ticket:#12`, `commit:<id>`), so
+//! later fixes of the same ticket find the note to grow.
+
+use super::tickets::{Ticket, tickets};
+use crate::history::{ChangeKind, Commit};
+use crate::store::{Commits, Note, Source, Status};
+use std::collections::HashMap;
+
+/// What to import, besides the history.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only fix commits authored at or after this time.
+    pub since: Option<jiff::Timestamp>,
+    /// Paths never listed in a note (the notes directory, lock files...): globs from config.
+    pub ignore: Option<globset::GlobSet>,
+    /// `https://github.com/owner/name` when the repository lives on GitHub, for ticket links.
+    pub github_repo_url: Option<String>,
+}
+
+/// One note to create, with the key that identifies its group (`ticket:#12`, `commit:<id>`).
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub key: String,
+    /// The note, with an empty id (the store assigns one).
+    pub note: Note,
+}
+
+/// A note already imported that the history now shows more fix commits for.
+#[derive(Debug, Clone)]
+pub struct Growth {
+    pub note_id: String,
+    pub key: String,
+    /// A note made of the new fix commits alone (their ids oldest first, their paths, the
+    /// last one's time as `resolved`), to merge into the existing note.
+    pub additions: Note,
+}
+
+impl Growth {
+    /// `note` with the additions merged in: fix commits appended, new paths added, `resolved`
+    /// moved to the latest fix. Everything a person wrote stays as it is.
+    pub fn apply(&self, note: &mut Note) {
+        for id in &self.additions.commits.fixed_by {
+            if !note.commits.fixed_by.contains(id) {
+                note.commits.fixed_by.push(id.clone());
+            }
+        }
+        for path in &self.additions.paths {
+            if !note.paths.contains(path) {
+                note.paths.push(path.clone());
+            }
+        }
+        if self.additions.resolved > note.resolved {
+            note.resolved = self.additions.resolved;
+        }
+    }
+}
+
+/// The outcome of planning an import.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// New notes, oldest first.
+    pub create: Vec<Draft>,
+    /// Groups (tickets or single fixes) whose commits are all in notes already.
+    pub already: usize,
+    /// Imported notes that could gain newly found fix commits.
+    pub grow: Vec<Growth>,
+    /// Fix commits considered (after `--since`, merges left out).
+    pub fix_commits: usize,
+}
+
+/// A group of fix commits under one key, oldest first.
+struct Group<'a> {
+    key: String,
+    ticket: Option<Ticket>,
+    /// (position in the history, commit), oldest first.
+    commits: Vec<(usize, &'a Commit)>,
+    other_tickets: Vec<Ticket>,
+}
+
+/// Plan the import of `history` (newest first, as the history engine walks it) given the notes
+/// already in the store.
+pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
+    let current = current_names(history);
+    let fixes: Vec<(usize, &Commit)> = history
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, c)| is_importable(c, options))
+        .collect();
+    let mut plan = Plan {
+        fix_commits: fixes.len(),
+        ..Plan::default()
+    };
+
+    // Groups in order of their oldest commit, so notes are created oldest first.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (at, commit) in fixes {
+        let named = tickets(&commit.message);
+        let (key, ticket) = match named.first() {
+            Some(t) => (format!("ticket:{t}"), Some(t.clone())),
+            None => (format!("commit:{}", commit.id), None),
+        };
+        let index = *by_key.entry(key.clone()).or_insert_with(|| {
+            groups.push(Group {
+                key,
+                ticket,
+                commits: Vec::new(),
+                other_tickets: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[index];
+        group.commits.push((at, commit));
+        for t in named.into_iter().skip(1) {
+            if !group.other_tickets.contains(&t) {
+                group.other_tickets.push(t);
+            }
+        }
+    }
+
+    let known = Known::new(existing);
+    for group in groups {
+        let fresh: Vec<(usize, &Commit)> = group
+            .commits
+            .iter()
+            .filter(|(_, c)| known.listing(&c.id.to_string()).is_none())
+            .copied()
+            .collect();
+        if fresh.is_empty() {
+            plan.already += 1;
+            continue;
+        }
+        // The ticket is imported already (found by its key, or as a commit-made note listing
+        // some of its fixes): that note grows rather than a second note being made for it.
+        let owner = known.by_key(&group.key).or_else(|| {
+            group
+                .commits
+                .iter()
+                .filter_map(|(_, c)| known.listing(&c.id.to_string()))
+                .find(|n| n.source == Some(Source::Commit))
+        });
+        let Some(draft) = draft_note(&group, &fresh, &current, options) else {
+            continue;
+        };
+        match owner {
+            Some(owner) => {
+                plan.already += 1;
+                plan.grow.push(Growth {
+                    note_id: owner.id.clone(),
+                    key: group.key,
+                    additions: draft,
+                });
+            }
+            None => plan.create.push(Draft {
+                note: draft,
+                key: group.key,
+            }),
+        }
+    }
+    plan
+}
+
+/// The notes already in the store, indexed by their fix commits (lowercased) and import keys,
+/// so that each lookup is a few map probes however many notes there are.
+struct Known<'a> {
+    by_fix: HashMap<String, &'a Note>,
+    by_key: HashMap<&'a str, &'a Note>,
+}
+
+impl<'a> Known<'a> {
+    fn new(existing: &'a [Note]) -> Self {
+        let mut by_fix = HashMap::new();
+        let mut by_key = HashMap::new();
+        for note in existing {
+            for id in note.commits.fixed_by.iter().filter(|f| f.len() >= 7) {
+                by_fix.entry(id.to_ascii_lowercase()).or_insert(note);
+            }
+            if let Some(key) = note.imported_from.as_deref() {
+                by_key.entry(key).or_insert(note);
+            }
+        }
+        Known { by_fix, by_key }
+    }
+
+    /// The note listing commit `id` (full, lowercase) as a fix, by its full id or a prefix of
+    /// at least 7 characters as people write them.
+    fn listing(&self, id: &str) -> Option<&'a Note> {
+        (7..=id.len())
+            .rev()
+            .filter_map(|k| id.get(..k))
+            .find_map(|prefix| self.by_fix.get(prefix).copied())
+    }
+
+    fn by_key(&self, key: &str) -> Option<&'a Note> {
+        self.by_key.get(key).copied()
+    }
+}
+
+/// A fix commit worth a note: a fix by the history engine's pattern, not a merge (the
+/// commits it merges carry the fix and are imported themselves), not before `--since`.
+fn is_importable(commit: &Commit, options: &Options) -> bool {
+    commit.is_fix
+        && commit.parents.len() <= 1
+        && options
+            .since
+            .is_none_or(|since| commit.author_time >= since.as_second())
+}
+
+/// For every commit, the current name of each path it changed: later renames applied. History
+/// is newest first, so walking it in order sees each rename before the older commits that used
+/// the old name. Indexed like `history`.
+fn current_names(history: &[Commit]) -> Vec<HashMap<String, String>> {
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::with_capacity(history.len());
+    for commit in history {
+        // Paths in this commit are mapped with the renames of strictly newer commits.
+        let mut map = HashMap::new();
+        for change in &commit.changes {
+            let path = change.path.to_string();
+            if let Some(now) = renamed.get(&path) {
+                map.insert(path, now.clone());
+            }
+        }
+        out.push(map);
+        for change in &commit.changes {
+            if let (ChangeKind::Renamed, Some(old)) = (change.kind, &change.previous) {
+                let new = change.path.to_string();
+                let now = renamed.get(&new).cloned().unwrap_or(new);
+                renamed.insert(old.to_string(), now);
+            }
+        }
+    }
+    out
+}
+
+fn draft_note(
+    group: &Group,
+    fresh: &[(usize, &Commit)],
+    current: &[HashMap<String, String>],
+    options: &Options,
+) -> Option<Note> {
+    let (Some((_, first)), Some((_, last))) = (fresh.first(), fresh.last()) else {
+        return None;
+    };
+    let mut paths: Vec<String> = Vec::new();
+    for (at, commit) in fresh {
+        let names = current.get(*at);
+        for change in &commit.changes {
+            let raw = change.path.to_string();
+            let path = names.and_then(|m| m.get(&raw)).cloned().unwrap_or(raw);
+            if path.starts_with(".incidents/")
+                || options.ignore.as_ref().is_some_and(|g| g.is_match(&path))
+                || paths.contains(&path)
+            {
+                continue;
+            }
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut links: Vec<String> = Vec::new();
+    for t in group.ticket.iter().chain(&group.other_tickets) {
+        if let Some(link) = t.link(options.github_repo_url.as_deref())
+            && !links.contains(&link)
+        {
+            links.push(link);
+        }
+    }
+    let mut tags = Vec::new();
+    if let Some(scope) = scope(first.summary()) {
+        tags.push(scope);
+    }
+    Some(Note {
+        version: 1,
+        id: String::new(),
+        title: first.summary().trim().to_string(),
+        status: Status::Resolved,
+        severity: None,
+        tier: None,
+        opened: jiff::Timestamp::from_second(first.author_time).ok(),
+        resolved: jiff::Timestamp::from_second(last.author_time).ok(),
+        paths,
+        symptoms: Vec::new(),
+        commits: Commits {
+            fixed_by: fresh.iter().map(|(_, c)| c.id.to_string()).collect(),
+            ..Commits::default()
+        },
+        root_cause: None,
+        fix: None,
+        investigation: None,
+        repeat_of: None,
+        resolved_with: None,
+        environment: None,
+        tags,
+        links,
+        source: Some(Source::Commit),
+        imported_from: Some(group.key.clone()),
+    })
+}
+
+/// The conventional-commit scope or area of a subject (`sync: fix wakeup` -> `sync`,
+/// `fix(parser): ...` -> `parser`), a cheap and usually right tag.
+fn scope(subject: &str) -> Option<String> {
+    let head = subject.split_once(':')?.0.trim();
+    let inner = match (head.find('('), head.strip_suffix(')')) {
+        (Some(open), Some(stripped)) => &stripped[open + 1..],
+        _ => head,
+    };
+    let inner = inner.trim().trim_end_matches('!');
+    let ok = !inner.is_empty()
+        && inner.len() <= 24
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    let generic = [
+        "fix", "fixes", "fixed", "bugfix", "hotfix", "bug", "chore", "feat", "docs", "test",
+        "tests", "refactor", "ci", "build", "perf", "style", "revert",
+    ];
+    (ok && !generic.contains(&inner.to_ascii_lowercase().as_str()))
+        .then(|| inner.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Change;
+
+    /// A commit `n` days after 2024-01-01 with a fixed id made from `n`.
+    fn commit(n: i64, message: &str, fix: bool, changes: &[(&str, Option<&str>)]) -> Commit {
+        let hex = format!("{n:040x}");
+        Commit {
+            id: gix::ObjectId::from_hex(hex.as_bytes()).unwrap(),
+            parents: Vec::new(),
+            author_time: 1_704_067_200 + n * 86_400,
+            commit_time: 1_704_067_200 + n * 86_400,
+            author: "Ada <ada@example.com>".into(),
+            message: message.into(),
+            changes: changes
+                .iter()
+                .map(|(path, previous)| Change {
+                    kind: if previous.is_some() {
+                        ChangeKind::Renamed
+                    } else {
+                        ChangeKind::Modified
+                    },
+                    path: (*path).into(),
+                    previous: previous.map(Into::into),
+                })
+                .collect(),
+            is_fix: fix,
+        }
+    }
+
+    /// History newest first, as the engine gives it.
+    fn history() -> Vec<Commit> {
+        let mut h = vec![
+            commit(1, "add parser", false, &[("src/old.rs", None)]),
+            commit(
+                2,
+                "fix overflow in parser (#12)",
+                true,
+                &[("src/old.rs", None)],
+            ),
+            commit(
+                3,
+                "parser: fix overflow again\n\nFixes #12",
+                true,
+                &[("src/lex.rs", None)],
+            ),
+            commit(
+                4,
+                "rename parser",
+                false,
+                &[("src/parse.rs", Some("src/old.rs"))],
+            ),
+            commit(
+                5,
+                "Fix PROJ-7 login",
+                true,
+                &[("src/login.rs", None), (".incidents/x.yaml", None)],
+            ),
+            commit(6, "fix typo", true, &[("README.md", None)]),
+            commit(7, "prefix the debug output", false, &[("src/a.rs", None)]),
+        ];
+        h.reverse();
+        h
+    }
+
+    #[test]
+    fn groups_fixes_by_ticket_and_follows_renames() {
+        let plan = plan(&history(), &[], &Options::default());
+        assert_eq!(plan.fix_commits, 4);
+        let keys: Vec<&str> = plan.create.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["ticket:#12", "ticket:PROJ-7", &format!("commit:{:040x}", 6)]
+        );
+        let n12 = &plan.create[0].note;
+        assert_eq!(n12.title, "fix overflow in parser (#12)");
+        assert_eq!(n12.paths, ["src/lex.rs", "src/parse.rs"]);
+        assert_eq!(n12.commits.fixed_by.len(), 2);
+        assert_eq!(n12.opened.unwrap().to_string(), "2024-01-03T00:00:00Z");
+        assert_eq!(n12.resolved.unwrap().to_string(), "2024-01-04T00:00:00Z");
+        assert_eq!(n12.source, Some(Source::Commit));
+        assert_eq!(n12.status, Status::Resolved);
+        // The notes directory is never a path of a note.
+        assert_eq!(plan.create[1].note.paths, ["src/login.rs"]);
+        assert_eq!(plan.create[1].note.tags, Vec::<String>::new());
+        assert_eq!(plan.create[2].note.paths, ["README.md"]);
+    }
+
+    #[test]
+    fn importing_what_is_imported_creates_nothing() {
+        let h = history();
+        let first = plan(&h, &[], &Options::default());
+        let existing: Vec<Note> = first
+            .create
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| Note {
+                id: format!("id{i}"),
+                ..d.note
+            })
+            .collect();
+        let second = plan(&h, &existing, &Options::default());
+        assert!(second.create.is_empty());
+        assert_eq!(second.already, 3);
+        assert!(second.grow.is_empty());
+    }
+
+    #[test]
+    fn a_new_fix_for_an_imported_ticket_grows_its_note() {
+        let h = history();
+        let first = plan(&h[1..], &[], &Options::default());
+        let existing: Vec<Note> = first.create.into_iter().map(|d| d.note).collect();
+        let mut newer = vec![commit(8, "fix overflow, third time (#12)", true, &[])];
+        newer.extend(h);
+        let second = plan(&newer, &existing, &Options::default());
+        assert!(second.create.is_empty());
+        assert_eq!(second.grow.len(), 1);
+        assert_eq!(second.grow[0].key, "ticket:#12");
+        assert_eq!(
+            second.grow[0].additions.commits.fixed_by,
+            [format!("{:040x}", 8)]
+        );
+        let mut note = existing[0].clone();
+        second.grow[0].apply(&mut note);
+        assert_eq!(note.commits.fixed_by.len(), 3);
+        assert_eq!(note.resolved.unwrap().to_string(), "2024-01-09T00:00:00Z");
+    }
+
+    #[test]
+    fn since_and_merges_limit_what_is_imported() {
+        let mut h = history();
+        h[0].parents = vec![h[1].id, h[2].id];
+        h[0].is_fix = true;
+        let options = Options {
+            since: Some("2024-01-05T00:00:00Z".parse().unwrap()),
+            ..Options::default()
+        };
+        let plan = plan(&h, &[], &options);
+        assert_eq!(plan.fix_commits, 2);
+        assert_eq!(plan.create.len(), 2);
+    }
+
+    #[test]
+    fn a_manual_note_naming_the_fix_counts_as_imported() {
+        let h = history();
+        let manual = Note {
+            commits: Commits {
+                fixed_by: vec![format!("{:040x}", 6)],
+                ..Commits::default()
+            },
+            source: Some(Source::Manual),
+            imported_from: None,
+            ..plan(&h, &[], &Options::default()).create[0].note.clone()
+        };
+        let plan = plan(&h, &[manual], &Options::default());
+        assert_eq!(plan.create.len(), 2);
+        assert_eq!(plan.already, 1);
+    }
+
+    #[test]
+    fn scope_tags() {
+        assert_eq!(scope("sync: fix wakeup").as_deref(), Some("sync"));
+        assert_eq!(scope("fix(parser): x").as_deref(), Some("parser"));
+        assert_eq!(scope("fix: x"), None);
+        assert_eq!(scope("Fix a thing: really"), None);
+    }
+}
