@@ -654,10 +654,10 @@ fn list_filters_by_status_tag_and_dates() {
             .collect()
     };
     assert_eq!(ids(&[]), [a.clone(), b.clone()]);
-    assert_eq!(ids(&["--status", "resolved"]), [b.clone()]);
-    assert_eq!(ids(&["--tag", "db"]), [a.clone()]);
-    assert_eq!(ids(&["--since", "2026-02-01"]), [b.clone()]);
-    assert_eq!(ids(&["--until", "2026-01-10"]), [a.clone()]);
+    assert_eq!(ids(&["--status", "resolved"]), vec![b.clone()]);
+    assert_eq!(ids(&["--tag", "db"]), vec![a.clone()]);
+    assert_eq!(ids(&["--since", "2026-02-01"]), vec![b]);
+    assert_eq!(ids(&["--until", "2026-01-10"]), vec![a]);
     assert_eq!(repo.run(&["list", "--status", "closed"]).code, 2);
 }
 
@@ -749,4 +749,12 @@ fn editor_is_chosen_like_git() {
         out.snapshot()
     );
     assert!(marker.exists());
+}
+
+#[test]
+fn new_without_title_or_editor_refuses_instead_of_starting_vi_blind() {
+    let (repo, _) = repo_with_commit();
+    let out = repo.run(&["new"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("no editor") && out.stderr.contains("hint: "));
 }
