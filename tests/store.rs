@@ -758,3 +758,29 @@ fn new_without_title_or_editor_refuses_instead_of_starting_vi_blind() {
     assert_eq!(out.code, 2, "{}", out.snapshot());
     assert!(out.stderr.contains("no editor") && out.stderr.contains("hint: "));
 }
+
+#[test]
+fn resolve_keeps_comments_and_unknown_fields_of_a_hand_written_note() {
+    let (repo, commit) = repo_with_commit();
+    let file = write_note(
+        &repo,
+        "hand0001",
+        "# Written by hand\nversion: 1\nid: hand0001\ntitle: x # short\nstatus: open\nopened: 2026-01-01\nteam: payments\n",
+    );
+    let out = repo.run(&[
+        "resolve",
+        "hand",
+        "--fixed-by",
+        "HEAD",
+        "--resolved",
+        "2026-01-02",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(out.stderr, "");
+    assert_eq!(
+        repo.read(&file),
+        format!(
+            "# Written by hand\nversion: 1\nid: hand0001\ntitle: x # short\nstatus: resolved\nopened: 2026-01-01\nteam: payments\nresolved: 2026-01-02T00:00:00Z\ncommits:\n  fixed_by: [\"{commit}\"]\n"
+        )
+    );
+}

@@ -10,6 +10,7 @@ pub mod emit;
 pub mod id;
 pub mod note;
 pub mod parse;
+pub mod patch;
 pub mod tree;
 pub mod validate;
 
@@ -353,6 +354,29 @@ impl Store {
         tmp.persist(&path)
             .map_err(|e| StoreError::io("write", &path, e.error))?;
         Ok(())
+    }
+
+    /// Saves a changed note, keeping the comments, key order and unknown fields of the file
+    /// when only simple fields changed (see `patch`); otherwise writes the note in the tool's
+    /// form. Returns false when the file had to be rewritten whole.
+    pub fn update_preserving(&self, note: &LoadedNote) -> Result<bool, StoreError> {
+        let id = &note.note.id;
+        let text = self.read_text(id)?;
+        let old = parse_note(&note.file, &text)?;
+        if text == render(&old) {
+            self.update(note)?;
+            return Ok(true);
+        }
+        match patch::patch(&text, &old, &note.note) {
+            Some(patched) => {
+                self.write_text(id, &patched)?;
+                Ok(true)
+            }
+            None => {
+                self.update(note)?;
+                Ok(false)
+            }
+        }
     }
 
     /// Writes the config file atomically.
