@@ -258,9 +258,19 @@ impl Store {
 
     /// Every note in the work tree's `.incidents/`; broken ones become warnings.
     pub fn load(&self) -> Result<NoteSet, StoreError> {
+        use rayon::prelude::*;
         let mut set = NoteSet::default();
-        for id in self.ids()? {
-            match self.read(&id) {
+        // Parsing dominates with thousands of notes; each file is independent.
+        let results: Vec<(String, Result<LoadedNote, StoreError>)> = self
+            .ids()?
+            .into_par_iter()
+            .map(|id| {
+                let result = self.read(&id);
+                (id, result)
+            })
+            .collect();
+        for (id, result) in results {
+            match result {
                 Ok(mut loaded) => {
                     if loaded.note.id != id {
                         set.warnings.push(Warning {
