@@ -3,7 +3,7 @@
 //! The edited text is kept in the git directory when it does not parse, so no work is lost.
 
 use super::Note;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What went wrong running the editor.
 #[derive(Debug, thiserror::Error)]
@@ -72,11 +72,6 @@ pub fn edit_file(editor: &str, path: &Path, text: &str) -> Result<String, Editor
         path: path.display().to_string(),
         source: std::io::Error::other(e.to_string()),
     })
-}
-
-/// Where the text being edited lives in the git directory (kept there when it fails).
-pub fn scratch_path(git_dir: &Path, name: &str) -> PathBuf {
-    git_dir.join(name)
 }
 
 /// The `new` template: the note pre-filled so far, then comments that explain the fields.
