@@ -506,3 +506,159 @@ fn check_without_a_cache_follows_renames_of_the_changed_files() {
     assert_eq!(c["fix_commits"], 2, "{v}");
     assert_eq!(c["incidents"][0]["id"], "k3f9x2ab", "{v}");
 }
+
+#[test]
+fn check_on_an_empty_range_says_nothing_changed() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", "a\n")]);
+    // A single-commit history, base equal to head.
+    let out = repo.run(&["check", "--base", "HEAD"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stdout.contains("risk: none"), "{}", out.stdout);
+    assert!(out.stdout.contains("nothing changed"), "{}", out.stdout);
+    repo.commit_files("Fix crash", &[("lib.rs", "b\n")]);
+    // Head an ancestor of base.
+    let out = repo.run(&[
+        "check", "--base", "HEAD", "--head", "HEAD~1", "--format", "json",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["risk"], "none");
+    assert_eq!(v["files"].as_array().unwrap().len(), 0);
+    let md = repo.run(&["check", "--base", "HEAD", "--format", "markdown"]);
+    assert_eq!(md.code, 0, "{}", md.snapshot());
+}
+
+#[test]
+fn imported_note_and_its_fix_commit_count_once() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", "a\n")]);
+    let fix = repo.commit_files("Fix crash in lib", &[("lib.rs", "b\n")]);
+    let before = hotspot(&repo, "lib.rs").unwrap();
+    // What `import commits` writes: a note naming the fix commit, with the same paths.
+    repo.write(
+        ".incidents/imp00001.yaml",
+        &format!(
+            "version: 1\nid: imp00001\ntitle: Fix crash in lib\nstatus: resolved\nopened: 2024-01-02T00:00:00Z\nsource: commit\npaths:\n  - lib.rs\ncommits:\n  fixed_by: [\"{fix}\"]\n"
+        ),
+    );
+    let after = hotspot(&repo, "lib.rs").unwrap();
+    assert_eq!(after["score"], before["score"], "{after}");
+    assert_eq!(after["fix_commits"], 1);
+    assert_eq!(after["incidents"].as_array().unwrap().len(), 0);
+    // A note a person wrote counts as the incident, and its fix commit is not counted again.
+    write_note(
+        &repo,
+        "man00001",
+        "lib.rs",
+        &format!("commits:\n  fixed_by: [\"{fix}\"]\n"),
+    );
+    let manual = hotspot(&repo, "lib.rs").unwrap();
+    assert_eq!(manual["fix_commits"], 0, "{manual}");
+    assert_eq!(manual["incidents"][0], "man00001");
+}
+
+#[test]
+fn hotspots_text_lists_at_most_three_incidents_per_file() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", "a\n")]);
+    for i in 0..6 {
+        write_note(&repo, &format!("n000000{i}"), "lib.rs", "");
+    }
+    let out = repo.run(&["hotspots"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(
+        out.stdout.matches("incident n0").count(),
+        3,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("… and 3 more incidents"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn hotspots_hides_level_none_rows_and_rejects_limit_zero() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Fix crash in a", &[("a.rs", "a\n")]);
+    for i in 0..30 {
+        repo.commit_files("Add more", &[("b.rs", &format!("{i}\n"))]);
+    }
+    let out = repo.run(&["hotspots"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(!out.stdout.contains("none"), "{}", out.stdout);
+    assert!(out.stdout.contains("see --all"), "{}", out.stdout);
+    assert!(hotspot(&repo, "a.rs").is_some(), "--all still lists it");
+    assert_eq!(repo.run(&["hotspots", "-n", "0"]).code, 2);
+}
+
+#[test]
+fn check_row_gives_the_reason_when_lines_raise_the_level() {
+    let (repo, fix) = fix_then_edit(false);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("lib.rs"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains("(1 fix commit;"), "{}", out.stdout);
+    assert!(
+        row.contains(&format!("edits lines fix {} wrote", &fix[..8])),
+        "{row}"
+    );
+}
+
+#[test]
+fn check_names_files_with_old_fix_history() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add a", &[("a.rs", &lines(10, "a"))]);
+    repo.commit_files("Fix off-by-one", &[("a.rs", &(lines(10, "a") + "x\n"))]);
+    for i in 0..30 {
+        repo.commit_files("Add more", &[("b.rs", &format!("{i}\n"))]);
+    }
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit a", &[("a.rs", &(lines(10, "a") + "x\ny\n"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stdout.contains("old fix history"), "{}", out.stdout);
+    assert!(out.stdout.contains("a.rs (1 fix commit)"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("no incident or fix history"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn markdown_outputs_escape_text_quoted_from_notes() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", &lines(5, "lib"))]);
+    repo.write(
+        ".incidents/evil0001.yaml",
+        "version: 1\nid: evil0001\ntitle: \"@octocat <img src=x onerror=alert(1)> **bold** [x](http://evil) | pipe\"\nstatus: resolved\nseverity: sev1\nopened: 2024-01-02T00:00:00Z\npaths:\n  - lib.rs\n",
+    );
+    // No decay, so the incident alone flags the file whatever today's date.
+    repo.write(".incidents/config.yaml", "half_life_days: 1000000\n");
+    repo.commit("Record");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit", &[("lib.rs", &lines(6, "lib"))]);
+    for args in [
+        &["hotspots", "--format", "markdown"][..],
+        &["check", "--base", "main", "--format", "markdown"][..],
+    ] {
+        let out = repo.run(args);
+        assert_eq!(out.code, 0, "{}", out.snapshot());
+        assert!(out.stdout.contains("octocat"), "{}", out.stdout);
+        for raw in ["@octocat", "<img", "**bold**", "[x](", " | pipe"] {
+            assert!(
+                !out.stdout.contains(raw),
+                "{args:?} kept {raw}: {}",
+                out.stdout
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@ use super::hotspots::OutFormat;
 use super::{Ctx, Outcome, Result};
 use crate::config::Config;
 use crate::error::Error;
-use crate::fragility::{self, CheckResult, Level};
+use crate::fragility::{self, CheckResult, CheckedFile, Level};
 use crate::repo::Repo;
 use crate::store::{NoteSet, Store};
 
@@ -80,9 +80,24 @@ pub(super) fn load_notes_and_config(repo: &Repo, ctx: &mut Ctx) -> Result<(NoteS
     Ok((notes, config))
 }
 
+/// Incidents and line ranges listed per file; the rest are counted, so a row reads in seconds.
+const MAX_LISTED: usize = 3;
+
 fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Result<()> {
     let out = &mut *ctx.out;
     let level = super::hotspots::level_name;
+    let flagged: Vec<&CheckedFile> = result
+        .files
+        .iter()
+        .filter(|f| f.level > Level::None)
+        .collect();
+    // Below the `low` threshold but not without history: an old fix is still worth naming.
+    let weak: Vec<&CheckedFile> = result
+        .files
+        .iter()
+        .filter(|f| f.level == Level::None && (f.fix_commits > 0 || !f.incidents.is_empty()))
+        .collect();
+    let clean = result.files.len() - flagged.len() - weak.len();
     match format {
         OutFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, result)
@@ -90,59 +105,71 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
             writeln!(out)?;
         }
         OutFormat::Markdown => {
+            use crate::github::escape::{code, inline};
             writeln!(out, "**Risk: {}**\n", level(result.risk))?;
-            let flagged: Vec<_> = result
-                .files
-                .iter()
-                .filter(|f| f.level > Level::None)
-                .collect();
-            if flagged.is_empty() {
-                writeln!(out, "No changed file has incident or fix history.")?;
+            if result.files.is_empty() {
+                writeln!(out, "Nothing changed between the base and head.")?;
+            } else if flagged.is_empty() {
+                writeln!(out, "No changed file has recent incident or fix history.")?;
             }
-            for f in flagged {
+            for f in &flagged {
                 writeln!(
                     out,
-                    "- `{}`: {} (score {:.2}, {} fix commits)",
-                    f.path,
+                    "- {}: {} (score {:.2}; {})",
+                    code(&f.path),
                     level(f.level),
                     f.score,
-                    f.fix_commits
+                    inline(&summary(f), 300)
                 )?;
-                for i in &f.incidents {
+                for l in f.lines.iter().take(MAX_LISTED) {
                     writeln!(
                         out,
-                        "  - incident {}: {}",
-                        i.id,
-                        i.title.replace(['<', '>'], "")
+                        "  - {} written by fix {}",
+                        lines(l),
+                        code(&l.fix_commit)
                     )?;
                 }
-                for l in &f.lines {
-                    writeln!(out, "  - {} written by fix {}", lines(l), l.fix_commit)?;
+                if let Some(more) = more(f.lines.len(), "changed range") {
+                    writeln!(out, "  - {more}")?;
                 }
+                for i in f.incidents.iter().take(MAX_LISTED) {
+                    writeln!(
+                        out,
+                        "  - incident {}{}: {}",
+                        code(&i.id),
+                        sev(i),
+                        inline(&i.title, 120)
+                    )?;
+                }
+                if let Some(more) = more(f.incidents.len(), "incident") {
+                    writeln!(out, "  - {more}")?;
+                }
+            }
+            if !weak.is_empty() {
+                let names: Vec<String> = weak.iter().map(|f| code(&f.path)).collect();
+                writeln!(
+                    out,
+                    "\nOld fix history (below the `low` threshold): {}",
+                    names.join(", ")
+                )?;
             }
         }
         _ => {
             writeln!(out, "risk: {}", level(result.risk))?;
-            for f in &result.files {
-                if f.level == Level::None {
-                    continue;
-                }
+            if result.files.is_empty() {
+                writeln!(out, "nothing changed between the base and head")?;
+                return Ok(());
+            }
+            for f in &flagged {
                 writeln!(
                     out,
-                    "{:<6}  {:>6.2}  {}  ({} fix commits)",
+                    "{:<6}  {:>6.2}  {}  ({})",
                     level(f.level),
                     f.score,
                     f.path,
-                    f.fix_commits
+                    summary(f)
                 )?;
-                for i in &f.incidents {
-                    let sev = i
-                        .severity
-                        .map(|s| format!(" {s:?}").to_lowercase())
-                        .unwrap_or_default();
-                    writeln!(out, "        incident {}{sev}: {}", i.id, i.title)?;
-                }
-                for l in &f.lines {
+                for l in f.lines.iter().take(MAX_LISTED) {
                     writeln!(
                         out,
                         "        {} change code written by fix {}",
@@ -150,21 +177,107 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                         l.fix_commit
                     )?;
                 }
+                if let Some(more) = more(f.lines.len(), "changed range") {
+                    writeln!(out, "        {more}")?;
+                }
+                for i in f.incidents.iter().take(MAX_LISTED) {
+                    writeln!(out, "        incident {}{}: {}", i.id, sev(i), i.title)?;
+                }
+                if let Some(more) = more(f.incidents.len(), "incident") {
+                    writeln!(out, "        {more}")?;
+                }
             }
-            let unflagged = result
-                .files
-                .iter()
-                .filter(|f| f.level == Level::None)
-                .count();
-            if unflagged > 0 {
+            if !weak.is_empty() {
+                let names: Vec<String> = weak
+                    .iter()
+                    .take(5)
+                    .map(|f| format!("{} ({})", f.path, counts(f)))
+                    .collect();
+                let rest = weak.len().saturating_sub(5);
                 writeln!(
                     out,
-                    "{unflagged} other changed file(s) have no incident or fix history"
+                    "old fix history (below the low threshold): {}{}",
+                    names.join(", "),
+                    if rest > 0 {
+                        format!(" and {rest} more")
+                    } else {
+                        String::new()
+                    }
+                )?;
+            }
+            if clean > 0 {
+                writeln!(
+                    out,
+                    "{clean} other changed file{} no incident or fix history",
+                    if clean == 1 { " has" } else { "s have" }
                 )?;
             }
         }
     }
     Ok(())
+}
+
+/// "2 fix commits, 1 incident".
+fn counts(f: &CheckedFile) -> String {
+    let mut parts = Vec::new();
+    if f.fix_commits > 0 {
+        parts.push(format!(
+            "{} fix commit{}",
+            f.fix_commits,
+            fragility::plural(f.fix_commits)
+        ));
+    }
+    if !f.incidents.is_empty() {
+        parts.push(format!(
+            "{} incident{}",
+            f.incidents.len(),
+            fragility::plural(f.incidents.len())
+        ));
+    }
+    if parts.is_empty() {
+        "no incident or fix history".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The row's counts, and why the level is what it is when lines written by a fix raised it
+/// above what the score alone gives (otherwise `high 0.00` reads as a contradiction).
+fn summary(f: &CheckedFile) -> String {
+    let mut text = counts(f);
+    if let Some(first) = f.lines.first() {
+        let short: String = first.fix_commit.chars().take(8).collect();
+        let others = f
+            .lines
+            .iter()
+            .map(|l| &l.fix_commit)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            - 1;
+        text.push_str(&format!("; edits lines fix {short} wrote"));
+        if others > 0 {
+            text.push_str(&format!(
+                " (and {others} other fix{})",
+                if others == 1 { "" } else { "es" }
+            ));
+        }
+    }
+    text
+}
+
+fn sev(i: &fragility::IncidentRef) -> String {
+    i.severity
+        .map(|s| format!(" {s:?}").to_lowercase())
+        .unwrap_or_default()
+}
+
+/// "… and 4 more incidents" past the listed ones.
+fn more(total: usize, what: &str) -> Option<String> {
+    let rest = total.checked_sub(MAX_LISTED).filter(|r| *r > 0)?;
+    Some(format!(
+        "… and {rest} more {what}{}",
+        fragility::plural(rest)
+    ))
 }
 
 /// `line 3` or `lines 3-7`.

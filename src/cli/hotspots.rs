@@ -23,10 +23,11 @@ pub struct Args {
     /// Rank the files of this revision instead of HEAD
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
-    /// Show at most N files
-    #[arg(long, short = 'n', default_value_t = 20, value_name = "N")]
-    pub limit: usize,
-    /// Show every file with a score
+    /// Show at most N files (at least 1)
+    #[arg(long, short = 'n', default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    /// Show every file with any history, including those below the `low` threshold
     #[arg(long, conflicts_with = "limit")]
     pub all: bool,
     /// Output format
@@ -41,10 +42,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     opts.rev = args.rev.clone();
     let history = scan_with_progress(&repo, &opts, ctx)?;
     let mut files = fragility::hotspots(&history, &notes, &config, jiff::Timestamp::now());
+    let mut below = 0;
     if !args.all {
-        files.truncate(args.limit);
+        // A file below the `low` threshold is not a hotspot; a row at level `none` reads as
+        // a contradiction.
+        let before = files.len();
+        files.retain(|f| f.level != fragility::Level::None);
+        below = before - files.len();
+        files.truncate(args.limit as usize);
     }
-    write_output(ctx, &history, &files, args.format)?;
+    write_output(ctx, &history, &files, below, args.format)?;
     // Freeing a whole history (every commit's message and paths) one allocation at a time
     // costs more than the rest of a warm run; the process is about to exit anyway.
     std::mem::forget(history);
@@ -92,6 +99,7 @@ fn write_output(
     ctx: &mut Ctx,
     history: &History,
     files: &[FileScore],
+    below: usize,
     format: OutFormat,
 ) -> Result<()> {
     let out = &mut *ctx.out;
@@ -123,21 +131,36 @@ fn write_output(
                     "> **History is cut at `{cut}`** (shallow clone): scores cover only the commits present.\n"
                 )?;
             }
+            if files.is_empty() {
+                writeln!(out, "No file scores at level low or above.")?;
+                return Ok(());
+            }
             writeln!(
                 out,
                 "| score | level | fix commits | incidents | file | why |"
             )?;
             writeln!(out, "|---:|---|---:|---|---|---|")?;
+            // Reasons quote note titles, which may come from a stranger's pull request:
+            // escaped like the Action's comments (no mentions, HTML, links or table breaks).
+            use crate::github::escape::{code, inline};
             for f in files {
+                let ids: Vec<String> = f.incidents.iter().take(3).map(|i| code(i)).collect();
+                let more = f.incidents.len().saturating_sub(3);
+                let reasons: Vec<String> = f.reasons.iter().map(|r| inline(r, 200)).collect();
                 writeln!(
                     out,
-                    "| {:.2} | {} | {} | {} | `{}` | {} |",
+                    "| {:.2} | {} | {} | {}{} | {} | {} |",
                     f.score,
                     level_name(f.level),
                     f.fix_commits,
-                    f.incidents.join(", "),
-                    f.path.replace('`', "'"),
-                    f.reasons.join("; ").replace('|', "\\|")
+                    ids.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    },
+                    code(&f.path),
+                    reasons.join("; ")
                 )?;
             }
         }
@@ -149,7 +172,15 @@ fn write_output(
                 )?;
             }
             if files.is_empty() {
-                writeln!(out, "no file has incident or fix history")?;
+                if below > 0 {
+                    writeln!(
+                        out,
+                        "no file scores at level low or above; {below} file{} with older or weaker history (see --all)",
+                        fragility::plural(below)
+                    )?;
+                } else {
+                    writeln!(out, "no file has incident or fix history")?;
+                }
                 return Ok(());
             }
             writeln!(

@@ -53,6 +53,16 @@ pub fn check(
     };
 
     let changed = changed_files(repo, merge_base, head, config)?;
+    if changed.is_empty() {
+        // Head equals the base, or is an ancestor of it: nothing to weigh.
+        return Ok(CheckResult {
+            base: base.to_string(),
+            head: head.to_string(),
+            risk: Level::None,
+            files: Vec::new(),
+            history_cut_at: None,
+        });
+    }
     let live: Vec<&Changed> = changed.iter().filter(|c| !c.deleted).collect();
 
     // With a cache the whole history is at hand (and updating it costs only the new
@@ -110,6 +120,7 @@ pub fn check(
                         .get(ci)
                         .map(|v| {
                             v.iter()
+                                .filter(|&&ni| index.counted[ni])
                                 .map(|&ni| index.notes[ni].note.id.clone())
                                 .collect()
                         })
@@ -130,10 +141,20 @@ pub fn check(
             };
             level = level.max(floor);
         }
-        let incidents = score
+        let mut notes_of: Vec<&crate::store::LoadedNote> = score
             .incidents
             .iter()
-            .filter_map(|id| index.notes.iter().find(|n| &n.note.id == id))
+            .filter_map(|id| index.notes.iter().find(|n| &n.note.id == id).copied())
+            .collect();
+        // Most severe first, then most recent: the order a reader should see them in.
+        notes_of.sort_by_key(|n| {
+            (
+                n.note.severity.map_or(2, |s| s as u8),
+                std::cmp::Reverse(n.note.opened.or(n.note.resolved).map(|t| t.as_second())),
+            )
+        });
+        let incidents = notes_of
+            .into_iter()
             .map(|n| IncidentRef {
                 id: n.note.id.clone(),
                 title: n.note.title.clone(),

@@ -6,7 +6,7 @@ mod check;
 mod score;
 
 pub use check::check;
-pub use score::{NoteIndex, hotspots, level_for};
+pub use score::{NoteIndex, hotspots, level_for, plural};
 
 use serde::{Deserialize, Serialize};
 

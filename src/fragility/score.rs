@@ -6,7 +6,7 @@
 use super::{FileScore, Level};
 use crate::config::Config;
 use crate::history::History;
-use crate::store::{LoadedNote, NoteSet, Severity};
+use crate::store::{LoadedNote, NoteSet, Severity, Source};
 use gix::bstr::{BString, ByteSlice};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{HashMap, HashSet};
@@ -21,6 +21,10 @@ pub struct NoteIndex<'a> {
     pub fixed_by: HashMap<usize, Vec<usize>>,
     /// Notes whose introducing commit fixed an earlier incident: note -> the earlier note.
     pub regressions: HashMap<usize, usize>,
+    /// Per note: does it count as an incident? A note imported from a fix commit
+    /// (`source: commit`) whose commit is in the history repeats that commit's evidence, so
+    /// it counts once, as the fix commit, not a second time as an incident.
+    pub counted: Vec<bool>,
 }
 
 impl<'a> NoteIndex<'a> {
@@ -63,6 +67,13 @@ impl<'a> NoteIndex<'a> {
                 }
             }
         }
+        let counted: Vec<bool> = notes
+            .iter()
+            .enumerate()
+            .map(|(ni, n)| {
+                n.note.source != Some(Source::Commit) || !fixed_by.values().any(|v| v.contains(&ni))
+            })
+            .collect();
         let mut regressions = HashMap::new();
         for (ni, ci) in introduced {
             if let Some(earlier) = fixed_by.get(&ci).and_then(|v| v.iter().find(|e| **e != ni)) {
@@ -75,10 +86,11 @@ impl<'a> NoteIndex<'a> {
             glob_note,
             fixed_by,
             regressions,
+            counted,
         }
     }
 
-    /// Notes whose paths match any of `names`.
+    /// Notes counted as incidents whose paths match any of `names`.
     pub fn matching(&self, names: &[&[u8]]) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         for name in names {
@@ -87,7 +99,7 @@ impl<'a> NoteIndex<'a> {
             };
             for gi in self.globs.matches(name) {
                 let ni = self.glob_note[gi];
-                if !out.contains(&ni) {
+                if self.counted[ni] && !out.contains(&ni) {
                     out.push(ni);
                 }
             }
@@ -132,6 +144,17 @@ impl CommitLookup {
             .is_some_and(|(hex, _)| hex.starts_with(&rev));
         (!ambiguous).then_some(first.1)
     }
+}
+
+/// The first commit time and the history's length in seconds (at least 1), safe on an empty
+/// history (an empty change, a shallow clone with no commit left).
+pub(super) fn time_span(history: &History) -> (i64, f64) {
+    let mut times = history.commits.iter().map(|c| c.commit_time);
+    let Some(first) = times.next() else {
+        return (0, 1.0);
+    };
+    let (t0, t1) = times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    (t0, (t1.saturating_sub(t0)).max(1) as f64)
 }
 
 /// Google's bug-prediction weight for a commit at relative time `t` in [0, 1].
@@ -210,13 +233,7 @@ pub(super) fn score_files(
     let index = NoteIndex::new(history, notes);
     let is_fix = fix_commits(history, &index);
     let ignore = ignore_set(config);
-    let (t0, t1) = history
-        .commits
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), c| {
-            (lo.min(c.commit_time), hi.max(c.commit_time))
-        });
-    let span = (t1 - t0).max(1) as f64;
+    let (t0, span) = time_span(history);
     let touches = history.touches_by_file();
     let mut out = Vec::new();
     for (path, file) in &touches {
@@ -227,19 +244,27 @@ pub(super) fn score_files(
         if ignore.is_match(path_str.as_str()) {
             continue;
         }
+        let mut names: Vec<&[u8]> = vec![path.as_slice()];
+        names.extend(file.names.iter().map(|n| n.as_slice()));
+        let matched = index.matching(&names);
+        // A fix commit named by an incident counted on this file is that incident's
+        // evidence: it counts once, as the incident.
         let fixes: Vec<usize> = file
             .commits
             .iter()
             .copied()
             .filter(|&ci| is_fix[ci])
+            .filter(|ci| {
+                index
+                    .fixed_by
+                    .get(ci)
+                    .is_none_or(|v| !v.iter().any(|ni| matched.contains(ni)))
+            })
             .collect();
         let fix_score: f64 = fixes
             .iter()
-            .map(|&ci| recency((history.commits[ci].commit_time - t0) as f64 / span))
+            .map(|&ci| recency(history.commits[ci].commit_time.saturating_sub(t0) as f64 / span))
             .sum();
-        let mut names: Vec<&[u8]> = vec![path.as_slice()];
-        names.extend(file.names.iter().map(|n| n.as_slice()));
-        let matched = index.matching(&names);
         let mut incident_score = 0.0;
         let mut regression_score = 0.0;
         let mut reasons = Vec::new();
@@ -248,12 +273,6 @@ pub(super) fn score_files(
             let weight =
                 severity_weight(n.note.severity, config) * decay(n, now, config.half_life_days);
             incident_score += weight;
-            let sev = n
-                .note
-                .severity
-                .map(|s| format!(" {}", sev_name(s)))
-                .unwrap_or_default();
-            reasons.push(format!("incident {}{sev}: {}", n.note.id, n.note.title));
             if let Some(&earlier) = index.regressions.get(&ni) {
                 regression_score += weight;
                 reasons.push(format!(
@@ -262,16 +281,50 @@ pub(super) fn score_files(
                 ));
             }
         }
+        // A person reads a row in seconds: the most severe, most recent incidents, then a count.
+        let mut shown = matched.clone();
+        shown.sort_by_key(|&ni| {
+            let n = &index.notes[ni].note;
+            (
+                n.severity.map_or(3, sev_rank),
+                std::cmp::Reverse(n.opened.or(n.resolved).map(|t| t.as_second())),
+            )
+        });
+        let mut incident_reasons: Vec<String> = shown
+            .iter()
+            .take(MAX_INCIDENT_REASONS)
+            .map(|&ni| {
+                let n = index.notes[ni];
+                let sev = n
+                    .note
+                    .severity
+                    .map(|s| format!(" {}", sev_name(s)))
+                    .unwrap_or_default();
+                format!(
+                    "incident {}{sev}: {}",
+                    n.note.id,
+                    truncate(&n.note.title, 80)
+                )
+            })
+            .collect();
+        if shown.len() > MAX_INCIDENT_REASONS {
+            incident_reasons.push(format!(
+                "… and {} more incident{}",
+                shown.len() - MAX_INCIDENT_REASONS,
+                plural(shown.len() - MAX_INCIDENT_REASONS)
+            ));
+        }
+        reasons.splice(0..0, incident_reasons);
         if let Some(&last) = fixes.first() {
             let c = &history.commits[last];
             reasons.push(format!(
-                "{} fix commit{} (recency-weighted {:.2}), last {} {} \"{}\"",
+                "{} fix commit{}, last {} {} \"{}\" ({})",
                 fixes.len(),
-                if fixes.len() == 1 { "" } else { "s" },
-                fix_score,
+                plural(fixes.len()),
                 date(c.commit_time),
                 c.id.to_hex_with_len(8),
-                truncate(c.summary(), 60)
+                truncate(c.summary(), 60),
+                recency_words(fix_score)
             ));
         }
         if !file.names.is_empty() {
@@ -312,6 +365,32 @@ pub(super) fn score_files(
     out
 }
 
+/// Incidents named in a file's reasons; the rest are counted.
+const MAX_INCIDENT_REASONS: usize = 3;
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The fix commits' weight in words. The weight is relative to the history's own span (a fix
+/// in the first half of the history weighs almost nothing), which a bare "0.00" hides.
+fn recency_words(fix_score: f64) -> String {
+    if fix_score < 0.005 {
+        "old in this history: weight under 0.01".to_string()
+    } else {
+        format!("weight {fix_score:.2} by recency")
+    }
+}
+
+fn sev_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Sev1 => 0,
+        Severity::Sev2 => 1,
+        Severity::Sev3 => 2,
+        Severity::Sev4 => 3,
+    }
+}
+
 pub(super) fn sev_name(s: Severity) -> &'static str {
     match s {
         Severity::Sev1 => "sev1",
@@ -325,7 +404,7 @@ fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
-        let mut t: String = s.chars().take(n - 1).collect();
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
         t.push('…');
         t
     }
