@@ -662,3 +662,39 @@ fn markdown_outputs_escape_text_quoted_from_notes() {
         }
     }
 }
+
+#[test]
+fn hostile_glob_notes_compile_each_glob_once_and_stay_bounded() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("src/lib.rs", "a\n")]);
+    // Four notes sharing thousands of complex globs, one plain directory path.
+    let globs: String = (0..3000)
+        .map(|i| format!("  - \"**/*{{a,b,c}}*[!x]*{i}**/**\"\n"))
+        .collect();
+    for id in ["bomb0001", "bomb0002", "bomb0003", "bomb0004"] {
+        write_note(&repo, id, "src", "tags: []\n");
+        let text = repo.read(&format!(".incidents/{id}.yaml"));
+        let text = text.replace("paths:\n  - src\n", &format!("paths:\n  - src\n{globs}"));
+        repo.write(&format!(".incidents/{id}.yaml"), &text);
+    }
+    let file = hotspot(&repo, "src/lib.rs").expect("ranked through the directory path");
+    assert_eq!(file["incidents"].as_array().unwrap().len(), 4, "{file}");
+}
+
+#[test]
+fn errors_are_one_line_and_a_hint() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", "a\n")]);
+    let out = repo.run(&["check", "--base", "HEAD~99999"]);
+    assert_eq!(out.code, 2);
+    assert!(!out.stderr.contains("caused by"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error: unknown revision"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("\nhint: "), "{}", out.stderr);
+    let out = repo.run(&["-C", "/nonexistent/dir", "hotspots"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no such directory"), "{}", out.stderr);
+}

@@ -12,6 +12,7 @@ use crate::repo::Repo;
 use crate::store::NoteSet;
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
@@ -98,38 +99,56 @@ pub fn check(
         .map(|(i, c)| (c.id, i))
         .collect();
 
-    let mut files = Vec::new();
-    for score in scores {
-        let Some(c) = live.iter().find(|c| c.path.to_str_lossy() == score.path) else {
-            continue;
-        };
-        let lines = match &c.old_path {
-            Some(old) => line_hits(
-                repo,
+    // Blame only files with fix history: blame attributes lines to commits that touched the
+    // file, so a file none of whose commits is a fix cannot have a line hit. The blames run
+    // in parallel, each thread with its own handle on the repository.
+    let fix_of = |id: ObjectId| -> Option<Vec<String>> {
+        let ci = commit_index.get(&id)?;
+        if !is_fix[*ci] {
+            return None;
+        }
+        let ids: Vec<String> = index
+            .fixed_by
+            .get(ci)
+            .map(|v| {
+                v.iter()
+                    .filter(|&&ni| index.counted[ni])
+                    .map(|&ni| index.notes[ni].note.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(ids)
+    };
+    let jobs: Vec<(usize, BString, BString)> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.fix_commits > 0 || !s.incidents.is_empty())
+        .filter_map(|(i, s)| {
+            let c = live.iter().find(|c| c.path.to_str_lossy() == s.path)?;
+            Some((i, c.old_path.clone()?, c.path.clone()))
+        })
+        .collect();
+    let shared = repo.git.clone().into_sync();
+    let mut blamed: HashMap<usize, Vec<LineHit>> = jobs
+        .par_iter()
+        .map(|(i, old, new)| {
+            let mut git = shared.to_thread_local();
+            git.object_cache_size_if_unset(64 * 1024 * 1024);
+            line_hits(
+                &git,
                 merge_base,
                 head,
                 old.as_bstr(),
-                c.path.as_bstr(),
-                &|id| {
-                    let ci = commit_index.get(&id)?;
-                    if !is_fix[*ci] {
-                        return None;
-                    }
-                    let ids: Vec<String> = index
-                        .fixed_by
-                        .get(ci)
-                        .map(|v| {
-                            v.iter()
-                                .filter(|&&ni| index.counted[ni])
-                                .map(|&ni| index.notes[ni].note.id.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    Some(ids)
-                },
-            )?,
-            None => Vec::new(),
-        };
+                new.as_bstr(),
+                &fix_of,
+            )
+            .map(|hits| (*i, hits))
+        })
+        .collect::<Result<_>>()?;
+
+    let mut files = Vec::new();
+    for (si, score) in scores.into_iter().enumerate() {
+        let lines = blamed.remove(&si).unwrap_or_default();
         let mut level = score.level;
         if !lines.is_empty() {
             // Lines of a fix named by an incident: high; lines of a pattern-matched fix:
@@ -258,8 +277,8 @@ fn changed_files(
     Ok(files)
 }
 
-fn blob(repo: &Repo, commit: ObjectId, path: &BStr) -> Option<Vec<u8>> {
-    let tree = repo.git.find_commit(commit).ok()?.tree().ok()?;
+fn blob(git: &gix::Repository, commit: ObjectId, path: &BStr) -> Option<Vec<u8>> {
+    let tree = git.find_commit(commit).ok()?.tree().ok()?;
     let entry = tree
         .lookup_entry_by_path(gix::path::from_bstr(path).ok()?)
         .ok()??;
@@ -277,14 +296,14 @@ fn is_binary(data: &[u8]) -> bool {
 /// Hunks of head that modify or delete base lines written by a fix commit. `fix_of` says
 /// whether a commit is a fix, and which incidents name it.
 fn line_hits(
-    repo: &Repo,
+    git: &gix::Repository,
     base: ObjectId,
     head: ObjectId,
     old_path: &BStr,
     new_path: &BStr,
-    fix_of: &dyn Fn(ObjectId) -> Option<Vec<String>>,
+    fix_of: &(dyn Fn(ObjectId) -> Option<Vec<String>> + Sync),
 ) -> Result<Vec<LineHit>> {
-    let (Some(old), Some(new)) = (blob(repo, base, old_path), blob(repo, head, new_path)) else {
+    let (Some(old), Some(new)) = (blob(git, base, old_path), blob(git, head, new_path)) else {
         return Ok(Vec::new());
     };
     if is_binary(&old) || is_binary(&new) {
@@ -317,7 +336,7 @@ fn line_hits(
         rewrites: Some(gix::diff::Rewrites::default()),
         ..Default::default()
     };
-    let outcome = match repo.git.blame_file(old_path, base, options) {
+    let outcome = match git.blame_file(old_path, base, options) {
         Ok(o) => o,
         // Blame can fail on odd objects (a submodule, a missing blob in a partial clone);
         // the file-level score still stands, so go on without line hits.

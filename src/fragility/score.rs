@@ -15,8 +15,10 @@ use std::collections::{HashMap, HashSet};
 pub struct NoteIndex<'a> {
     pub notes: Vec<&'a LoadedNote>,
     globs: GlobSet,
-    /// Glob index -> note index.
-    glob_note: Vec<usize>,
+    /// Glob index -> the notes naming it.
+    glob_notes: Vec<Vec<usize>>,
+    /// Plain paths (files or directories) -> the notes naming them.
+    exact: HashMap<String, Vec<usize>>,
     /// Commit index (in the history) -> notes that name it in `fixed_by`.
     pub fixed_by: HashMap<usize, Vec<usize>>,
     /// Notes whose introducing commit fixed an earlier incident: note -> the earlier note.
@@ -30,18 +32,44 @@ pub struct NoteIndex<'a> {
 impl<'a> NoteIndex<'a> {
     pub fn new(history: &History, notes: &'a NoteSet) -> NoteIndex<'a> {
         let notes: Vec<&LoadedNote> = notes.notes.iter().collect();
+        // Each distinct pattern is compiled once, whichever notes name it: a glob set's
+        // memory grows with its patterns, and notes from a pull request may be hostile
+        // (thousands of complex globs). Past the caps, further patterns are not matched.
         let mut builder = GlobSetBuilder::new();
-        let mut glob_note = Vec::new();
+        let mut glob_notes: Vec<Vec<usize>> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
         for (ni, n) in notes.iter().enumerate() {
             for p in &n.note.paths {
                 let p = p.trim().trim_start_matches("./");
-                let dir = p.trim_end_matches('/');
-                // A plain path also covers everything below it when it names a directory.
-                for pattern in [p.to_string(), format!("{dir}/**")] {
-                    if let Ok(g) = GlobBuilder::new(&pattern).literal_separator(true).build() {
-                        builder.add(g);
-                        glob_note.push(ni);
+                if p.len() > MAX_GLOB_LEN {
+                    continue;
+                }
+                if !p.contains(['*', '?', '[', '{', '\\']) {
+                    // A plain path (a file, or a directory covering everything below it) is
+                    // looked up, not compiled.
+                    let list = exact
+                        .entry(p.trim_end_matches('/').to_string())
+                        .or_default();
+                    if !list.contains(&ni) {
+                        list.push(ni);
                     }
+                    continue;
+                }
+                let pattern = p.to_string();
+                if let Some(&gi) = seen.get(&pattern) {
+                    if !glob_notes[gi].contains(&ni) {
+                        glob_notes[gi].push(ni);
+                    }
+                    continue;
+                }
+                if glob_notes.len() >= MAX_GLOBS {
+                    continue;
+                }
+                if let Ok(g) = GlobBuilder::new(&pattern).literal_separator(true).build() {
+                    builder.add(g);
+                    seen.insert(pattern, glob_notes.len());
+                    glob_notes.push(vec![ni]);
                 }
             }
         }
@@ -83,7 +111,8 @@ impl<'a> NoteIndex<'a> {
         NoteIndex {
             notes,
             globs,
-            glob_note,
+            glob_notes,
+            exact,
             fixed_by,
             regressions,
             counted,
@@ -97,8 +126,18 @@ impl<'a> NoteIndex<'a> {
             let Ok(name) = std::str::from_utf8(name) else {
                 continue;
             };
-            for gi in self.globs.matches(name) {
-                let ni = self.glob_note[gi];
+            // The file itself and each directory above it.
+            let ancestors = name
+                .match_indices('/')
+                .map(|(i, _)| &name[..i])
+                .chain(std::iter::once(name));
+            let plain = ancestors.filter_map(|a| self.exact.get(a)).flatten();
+            let globbed = self
+                .globs
+                .matches(name)
+                .into_iter()
+                .flat_map(|gi| self.glob_notes[gi].iter());
+            for &ni in plain.chain(globbed) {
                 if self.counted[ni] && !out.contains(&ni) {
                     out.push(ni);
                 }
@@ -108,6 +147,12 @@ impl<'a> NoteIndex<'a> {
         out
     }
 }
+
+/// Distinct glob patterns (plain paths are not compiled) across all notes; a real
+/// repository's notes name a few dozen. Beyond this, patterns are not matched (bounded memory against hostile notes).
+const MAX_GLOBS: usize = 2_000;
+/// Longest pattern compiled; longer ones are no real path.
+const MAX_GLOB_LEN: usize = 1024;
 
 /// Commit ids and unique prefixes (as notes give them) to history indices.
 struct CommitLookup {
