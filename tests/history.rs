@@ -471,6 +471,25 @@ fn check_in_a_shallow_clone_says_history_is_cut() {
     assert!(out.stderr.contains("fetch-depth: 0"), "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(v["history_cut_at"].is_string(), "{v}");
+    // A base beyond the cut: say so, and how to deepen, not "unknown revision".
+    let out = clone.run_in(&dest, &["check", "--base", "HEAD~4"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("shallow"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: run `git fetch --unshallow`"),
+        "{}",
+        out.stderr
+    );
+    // hotspots says the history is cut once (stderr), and no verdict from missing history.
+    let out = clone.run_in(&dest, &["hotspots"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(
+        out.stderr.matches("history is cut at").count(),
+        1,
+        "{}",
+        out.snapshot()
+    );
+    assert!(!out.stdout.contains("history is cut at"), "{}", out.stdout);
 }
 
 #[test]
@@ -697,4 +716,30 @@ fn errors_are_one_line_and_a_hint() {
     let out = repo.run(&["-C", "/nonexistent/dir", "hotspots"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no such directory"), "{}", out.stderr);
+}
+
+#[test]
+fn repository_owned_by_another_user_gets_the_safe_directory_hint() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", "a\n")]);
+    // Only root can give the repository away; elsewhere there is nothing to test.
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return;
+    }
+    let chown = std::process::Command::new("chown")
+        .args(["-R", "65534"])
+        .arg(repo.path())
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let out = repo.run(&["hotspots"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("dubious ownership"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("git config --global --add safe.directory"),
+        "{}",
+        out.stderr
+    );
 }

@@ -165,18 +165,20 @@ fn write_output(
             }
         }
         _ => {
-            if let Some(cut) = &cut {
-                writeln!(
-                    out,
-                    "note: history is cut at {cut} (shallow clone); scores cover only the commits present"
-                )?;
-            }
+            // The cut is already a warning on stderr (scan_with_progress); saying it on
+            // stdout too doubled it on a terminal.
             if files.is_empty() {
                 if below > 0 {
                     writeln!(
                         out,
                         "no file scores at level low or above; {below} file{} with older or weaker history (see --all)",
                         fragility::plural(below)
+                    )?;
+                } else if cut.is_some() {
+                    // Never a "nothing fragile" verdict from history that is not there.
+                    writeln!(
+                        out,
+                        "no file has incident or fix history in the commits present (shallow clone)"
                     )?;
                 } else {
                     writeln!(out, "no file has incident or fix history")?;
