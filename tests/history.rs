@@ -192,8 +192,19 @@ fn shallow_clone_is_detected_and_boundary_is_not_a_root() {
         !paths.contains(&"old.rs"),
         "boundary commit counted as adding every file: {paths:?}"
     );
+    // Said once, on stderr, not again on stdout.
     let text = clone.run_in(&dest, &["hotspots"]);
-    assert!(text.stdout.contains("history is cut at"), "{}", text.stdout);
+    assert_eq!(
+        text.stderr.matches("history is cut at").count(),
+        1,
+        "{}",
+        text.stderr
+    );
+    assert!(
+        !text.stdout.contains("history is cut at"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]

@@ -50,7 +50,17 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let base = repo.resolve_commit(&args.base)?;
     let head = repo.resolve_commit(&args.head)?;
     let (notes, config) = load_notes_and_config(&repo, ctx)?;
-    let result = fragility::check(&repo, base, head, &notes, &config)?;
+    // Reading history and blaming can take seconds on a large repository: say what is going
+    // on (terminal only, never with --quiet), then clear the line.
+    let show = ctx.err_is_tty && !ctx.quiet;
+    if show {
+        let _ = write!(ctx.err, "reading the history of the changed files…");
+    }
+    let result = fragility::check(&repo, base, head, &notes, &config);
+    if show {
+        let _ = write!(ctx.err, "\r\x1b[K");
+    }
+    let result = result?;
     if let Some(cut) = &result.history_cut_at {
         ctx.warn(&format!(
             "history is cut at {cut} (shallow clone); scores cover only the commits present"
