@@ -74,6 +74,9 @@ pub fn run(
     }
     cmd.arg("--stdin");
     if let Some(paths) = paths {
+        // A path-limited walk lists merges without changes (no `-m`), and merges never count
+        // as fixes; skipping them saves git about a tenth of the walk.
+        cmd.arg("--no-merges");
         cmd.arg("--");
         for p in paths {
             // `:(literal)` so that a file named `*.rs` is not a pathspec glob.
