@@ -217,12 +217,12 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (
         "stat0001",
         "version: 1\nid: stat0001\ntitle: x\nstatus: closed\n",
-        ".incidents/stat0001.yaml:4:9: error: unknown variant `closed`",
+        ".incidents/stat0001.yaml:4:9: error: status: `closed` is not one of open",
     ),
     (
         "date0001",
         "version: 1\nid: date0001\ntitle: x\nstatus: open\nopened: 2026-13-45\n",
-        ".incidents/date0001.yaml:5:9: error: `2026-13-45` is not a date",
+        ".incidents/date0001.yaml:5:9: error: opened: `2026-13-45` is not a date",
     ),
     (
         "merge001",
@@ -247,7 +247,7 @@ const BROKEN: &[(&str, &str, &str)] = &[
     (
         "type0001",
         "version: 1\nid: type0001\ntitle: x\nstatus: open\npaths: src/cart.rs\n",
-        ".incidents/type0001.yaml:5:8: error: expected a list",
+        ".incidents/type0001.yaml:5:8: error: paths must be a list",
     ),
     (
         "order001",
@@ -360,7 +360,7 @@ fn path_traversal_through_ids_is_refused() {
         "../../etc/passwd",
         "../x",
         "/etc/passwd",
-        "ABC",
+        "A.B",
         ".incidents/../README",
     ] {
         for cmd in [&["show", arg][..], &["edit", arg], &["resolve", arg]] {
@@ -669,8 +669,8 @@ fn init_writes_the_defaults_once_and_a_broken_config_is_located() {
     let text = repo.read(".incidents/config.yaml");
     assert!(text.contains("half_life_days: 180.0") && text.contains("# "));
     let out = repo.run(&["init"]);
-    assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--force"));
+    assert_eq!(out.code, 0, "init twice is harmless, like git init");
+    assert!(out.stdout.contains("already exists"));
     assert_eq!(repo.run(&["init", "--force"]).code, 0);
     assert_eq!(repo.run(&["validate"]).code, 0);
     repo.write(".incidents/config.yaml", "version: 1\nhalf_life_dayz: 3\n");

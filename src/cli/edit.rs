@@ -53,6 +53,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let checks = Checks {
         commit_exists: &exists,
         head_files: None,
+        shallow: repo.git.is_shallow().unwrap_or(false),
     };
     let mut problems = Vec::new();
     check_note(&file, &text, &note, &ids, &checks, &mut problems);

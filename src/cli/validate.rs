@@ -57,8 +57,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let checks = Checks {
         commit_exists: &exists,
         head_files: files.as_deref(),
+        shallow: repo.git.is_shallow().unwrap_or(false),
     };
     let problems = validate(&store, &checks)?;
+    if checks.shallow {
+        // Said once, not per commit: a CI checkout with fetch-depth 1 is the usual case.
+        ctx.warn(
+            "history is cut (shallow clone): commit ids older than the cut were not checked; \
+             run `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)",
+        );
+    }
     let notes = store.ids()?.len();
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     let warnings = problems.len() - errors;

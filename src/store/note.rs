@@ -200,6 +200,13 @@ pub mod timestamp {
                 .map(|z| z.timestamp())
                 .map_err(|e| e.to_string());
         }
+        // Year 9999 is valid RFC 3339, but its last hours are beyond what a timestamp holds
+        // here; say so rather than "not a date".
+        if s.get(..4).is_some_and(|y| y == "9999") {
+            return Err(format!(
+                "`{s}` is beyond the latest date this tool handles (9999-12-30)"
+            ));
+        }
         Err(format!(
             "`{s}` is not a date: write RFC 3339 (2026-09-14T08:12:00Z) or a date (2026-09-14)"
         ))

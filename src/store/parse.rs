@@ -167,6 +167,9 @@ fn strip_location(message: &str) -> String {
                 large once expanded)"
             .to_string();
     }
+    if m.starts_with("non-finite float") {
+        return "infinite or not-a-number values (.inf, .nan) are not allowed here".to_string();
+    }
     if m.starts_with("expected sequence start") {
         return "expected a list (`- item` lines or [a, b])".to_string();
     }
@@ -192,6 +195,8 @@ fn hint_for(message: &str) -> Option<String> {
         "check the spelling of the field name (see docs/notes.md)"
     } else if m.contains("missing field") {
         "add the field (see docs/notes.md)"
+    } else if m.contains(".inf") {
+        "write a finite number, like 6.5"
     } else if m.contains("limits") || m.contains("alias") {
         "notes may not use deep nesting or many aliases; write the values out"
     } else if m.contains("date") {

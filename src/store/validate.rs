@@ -46,6 +46,9 @@ pub struct Checks<'a> {
     pub commit_exists: &'a dyn Fn(&str) -> bool,
     /// Files at HEAD (`None` when there is no HEAD commit: path checks are skipped).
     pub head_files: Option<&'a [String]>,
+    /// A shallow clone: a commit id that is not found may be beyond the cut, so it is not an
+    /// error (the command says once that history is cut).
+    pub shallow: bool,
 }
 
 /// Field names of note format v1 (others are kept but reported, in case of a typo).
@@ -85,6 +88,13 @@ struct Positions {
     commits: CommitPositions,
     repeat_of: Option<Spanned<String>>,
     resolved_with: Option<Spanned<String>>,
+    investigation: InvestigationPositions,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InvestigationPositions {
+    hours: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -117,7 +127,10 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         }
     }
     let mut notes: Vec<(String, String, Note)> = Vec::new();
-    let dir = store.dir();
+    let Some(dir) = store.checked_dir()? else {
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Ok(problems);
+    };
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
             .collect::<Result<Vec<_>, _>>()
@@ -170,17 +183,38 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         let text = match parse::read_limited(&store.root.join(&file)) {
             Ok(text) => text,
             Err(e) => {
+                let hint = match e {
+                    parse::ReadError::NotUtf8 => {
+                        "a note is YAML text in UTF-8; delete the file \
+                                                  or save it as UTF-8"
+                    }
+                    parse::ReadError::TooLarge => "split the note, or link to long logs",
+                    parse::ReadError::Io(_) => "check the file's permissions",
+                };
                 problems.push(Problem::new(
                     &file,
-                    Located::new(1, 1, e.to_string()),
+                    Located::new(1, 1, e.to_string()).hint(hint),
                     Level::Error,
                 ));
                 continue;
             }
         };
         match parse::parse_note(&text) {
-            Ok(note) => notes.push((file, text, note)),
-            Err(at) => problems.push(Problem::new(&file, at, Level::Error)),
+            Ok(note) => match super::limits::exceeded(&note) {
+                // Over a limit: report it and check nothing else (compiling tens of thousands
+                // of globs is what the limit prevents).
+                Some(message) => problems.push(Problem::new(
+                    &file,
+                    limit_location(&text, &note, message),
+                    Level::Error,
+                )),
+                None => notes.push((file, text, note)),
+            },
+            Err(at) => problems.extend(
+                super::loose::problems(&text, at)
+                    .into_iter()
+                    .map(|at| Problem::new(&file, at, Level::Error)),
+            ),
         }
     }
     let ids: BTreeSet<&str> = notes.iter().map(|(_, _, n)| n.id.as_str()).collect();
@@ -263,6 +297,23 @@ pub fn check_note(
             ..loc
         });
     }
+    if let Some(h) = note.hours()
+        && !(h.is_finite() && h >= 0.0)
+    {
+        let loc = pos
+            .investigation
+            .hours
+            .as_ref()
+            .map_or(Located::new(1, 1, ""), |s| at(s, ""));
+        error(Located {
+            message: format!(
+                "investigation.hours is {}, not a number of hours",
+                hours_text(h)
+            ),
+            hint: Some("write the hours spent as a number of 0 or more, like 6.5".into()),
+            ..loc
+        });
+    }
     for (field, value) in [
         ("repeat_of", &pos.repeat_of),
         ("resolved_with", &pos.resolved_with),
@@ -304,7 +355,7 @@ pub fn check_note(
                     )
                     .hint("write the full commit id, quoted: \"0192117...\""),
                 );
-            } else if !(checks.commit_exists)(v) {
+            } else if !(checks.commit_exists)(v) && !checks.shallow {
                 error(
                     at(
                         s,
@@ -343,15 +394,76 @@ pub fn check_note(
         let is_key = !key.is_empty()
             && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && key.as_bytes()[0].is_ascii_alphabetic();
-        if is_key && !KNOWN_FIELDS.contains(&key) {
+        // Fields of a team's own are welcome (kept by every command that writes); only a
+        // near miss of a known field is worth a word, as it is probably a typo.
+        if is_key
+            && !KNOWN_FIELDS.contains(&key)
+            && let Some(known) = near_miss(key)
+        {
             problems.push(Problem::new(
                 file,
                 Located::new(i as u64 + 1, 1, format!("unknown field `{key}`"))
-                    .hint("check the spelling (see docs/notes.md); no command reads this field"),
+                    .hint(format!("did you mean `{known}`? no command reads `{key}`")),
                 Level::Warning,
             ));
         }
     }
+}
+
+/// The known field `key` is probably a misspelling of (edit distance 1 or 2).
+fn near_miss(key: &str) -> Option<&'static str> {
+    KNOWN_FIELDS
+        .iter()
+        .copied()
+        .find(|known| edit_distance(key, known) <= 2.min(known.len() / 3))
+}
+
+/// Levenshtein distance, for short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn hours_text(h: f64) -> String {
+    if h.is_nan() {
+        ".nan".into()
+    } else if h.is_infinite() {
+        if h > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
+    } else {
+        format!("{h}")
+    }
+}
+
+/// Where the field over a limit starts (its key's line), with the message.
+fn limit_location(text: &str, note: &Note, message: String) -> Located {
+    let key = if message.contains("symptom") {
+        "symptoms:"
+    } else {
+        "paths:"
+    };
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(key))
+        .map_or(1, |i| i as u64 + 1);
+    let _ = note;
+    Located::new(line, 1, format!("the note holds {message}")).hint(
+        "notes are read with limits so a hostile note cannot exhaust memory; \
+         name directories or fewer globs, link to long logs",
+    )
 }
 
 /// True when a note's path or glob names a file in `files` (a plain path also matches the

@@ -43,6 +43,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
     let store = Store::new(&root);
+    // Held to the end: reading the notes and writing new ones must not interleave with
+    // another import (each would import everything).
+    let _lock = crate::store::lock::acquire(repo.git.git_dir())?;
     let config = crate::cli::report::load_config(&store, ctx);
     let mut scan = ScanOptions::from_config(&config);
     scan.rev = Some(args.rev.clone());
