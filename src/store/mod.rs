@@ -510,14 +510,29 @@ impl Store {
     }
 
     /// The team's settings: defaults when there is no config file; an error with its place
-    /// when it is broken.
+    /// when it is broken or a setting cannot work (the first such problem).
     pub fn config(&self) -> Result<Config, StoreError> {
+        let (config, problems) = self.config_checked()?;
+        match problems.into_iter().next() {
+            Some(at) => Err(StoreError::Parse {
+                file: CONFIG_FILE.into(),
+                at,
+            }),
+            None => Ok(config),
+        }
+    }
+
+    /// The settings and every setting that parses but cannot work, each at its line (for
+    /// `validate`, which reports them all).
+    pub fn config_checked(&self) -> Result<(Config, Vec<Located>), StoreError> {
         let Some(dir) = self.checked_dir()? else {
-            return Ok(Config::default());
+            return Ok((Config::default(), Vec::new()));
         };
         let path = dir.join("config.yaml");
         match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Config::default(), Vec::new()));
+            }
             Err(e) => return Err(StoreError::io("read", &path, e)),
             Ok(m) if !m.is_file() => {
                 return Err(StoreError::Unreadable {
@@ -531,11 +546,47 @@ impl Store {
             file: CONFIG_FILE.into(),
             message: e.to_string(),
         })?;
-        parse::parse_config(&text).map_err(|at| StoreError::Parse {
+        let config = parse::parse_config(&text).map_err(|at| StoreError::Parse {
             file: CONFIG_FILE.into(),
             at,
-        })
+        })?;
+        let problems = config
+            .problems()
+            .into_iter()
+            .map(|p| {
+                let (line, column) = key_place(&text, &p.key);
+                Located::new(line, column, p.message).hint(
+                    "fix the setting in .incidents/config.yaml (`git incident init --force` \
+                     writes the defaults, keeping a backup)",
+                )
+            })
+            .collect();
+        Ok((config, problems))
     }
+}
+
+/// Where a (dotted) key is written in a YAML text: the line of its last part found under its
+/// parent, else of the parent; (1, 1) when absent.
+fn key_place(text: &str, key: &str) -> (u64, u64) {
+    let mut place = (1, 1);
+    let mut from = 0;
+    for part in key.split('.') {
+        let found = text.lines().enumerate().skip(from).find(|(_, l)| {
+            let t = l.trim_start();
+            t.starts_with(&format!("{part}:"))
+                || l.contains(&format!("{{{part}:"))
+                || l.contains(&format!(" {part}:"))
+        });
+        match found {
+            Some((i, l)) => {
+                let column = l.find(part).unwrap_or(0) + 1;
+                place = (i as u64 + 1, column as u64);
+                from = i;
+            }
+            None => break,
+        }
+    }
+    place
 }
 
 /// An id prefix as typed: `k3f9`, or a note's file (`.incidents/k3f9x2ab.yaml`).

@@ -115,8 +115,13 @@ fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> Located {
 /// Checks the config and every note in the work tree; problems sorted by file and line.
 pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreError> {
     let mut problems = Vec::new();
-    if let Err(e) = store.config() {
-        match e {
+    match store.config_checked() {
+        Ok((_, config_problems)) => problems.extend(
+            config_problems
+                .into_iter()
+                .map(|at| Problem::new(super::CONFIG_FILE, at, Level::Error)),
+        ),
+        Err(e) => match e {
             StoreError::Parse { file, at } => problems.push(Problem::new(&file, at, Level::Error)),
             StoreError::Unreadable { file, message } => problems.push(Problem::new(
                 &file,
@@ -124,7 +129,7 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
                 Level::Error,
             )),
             other => return Err(other),
-        }
+        },
     }
     let mut notes: Vec<(String, String, Note)> = Vec::new();
     let Some(dir) = store.checked_dir()? else {
