@@ -1249,3 +1249,95 @@ fn validate_reports_every_config_setting_that_cannot_work_and_others_warn_in_one
         warnings[0].starts_with("warning: ") && warnings[0].contains("using the default settings")
     );
 }
+
+#[test]
+fn notes_validate_rejects_are_skipped_with_a_warning_by_every_other_command() {
+    let (repo, _) = repo_with_commit();
+    let cases = [
+        (
+            "vers0001",
+            "version: 7\nid: \"vers0001\"\ntitle: x\nstatus: open\n",
+        ),
+        (
+            "titl0001",
+            "version: 1\nid: \"titl0001\"\ntitle: \"\"\nstatus: open\n",
+        ),
+        (
+            "ordr0001",
+            "version: 1\nid: \"ordr0001\"\ntitle: x\nstatus: resolved\nopened: 2026-09-14\nresolved: 2026-09-01\n",
+        ),
+        (
+            "glob0001",
+            "version: 1\nid: \"glob0001\"\ntitle: x\nstatus: open\npaths: [\"a[b\"]\n",
+        ),
+    ];
+    for (id, text) in cases {
+        write_note(&repo, id, text);
+    }
+    let out = repo.run(&["validate"]);
+    assert_eq!(out.code, 1);
+    let out = repo.run(&["list"]);
+    for (id, _) in cases {
+        assert!(
+            out.stderr
+                .contains(&format!("warning: skipping .incidents/{id}.yaml")),
+            "{id}: {}",
+            out.stderr
+        );
+    }
+    assert!(
+        out.stderr.contains("no readable notes, 4 skipped"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn validate_names_files_no_command_reads_and_a_second_document() {
+    let (repo, commit) = repo_with_commit();
+    repo.write(".incidents/x.yml", "version: 1\n");
+    repo.write(".incidents/sub/abcd0001.yaml", "version: 1\n");
+    write_note(
+        &repo,
+        "docs0001",
+        "version: 1\nid: \"docs0001\"\ntitle: x\nstatus: open\n---\nversion: 1\n",
+    );
+    write_note(
+        &repo,
+        "reso0001",
+        &format!(
+            "version: 1\nid: \"reso0001\"\ntitle: x\nstatus: resolved\ncommits:\n  fixed_by: [\"{}\"]\n",
+            &commit[..7]
+        ),
+    );
+    let out = repo.run(&["validate"]);
+    assert!(
+        out.stdout
+            .contains(".incidents/x.yml:1:1: warning: is not read"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(".incidents/sub:1:1: warning:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(".incidents/docs0001.yaml:5:1: error: a second YAML document"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            ".incidents/reso0001.yaml:4:1: warning: the note is resolved but has no `resolved` date"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("not in this repository"),
+        "{}",
+        out.stdout
+    );
+}

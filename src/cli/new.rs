@@ -200,6 +200,9 @@ pub(super) fn repo_path(prefix: &str, path: &str) -> Result<String> {
         }
     }
     let joined = parts.join("/");
+    if let Err(e) = store::validate::path_matches(&joined, &[]) {
+        return Err(refuse(&format!("is not a valid glob: {e}")));
+    }
     if joined.is_empty() {
         return Err(refuse("names the whole repository"));
     }

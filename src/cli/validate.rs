@@ -28,8 +28,11 @@ pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
             .map(|h| h.kind() == gix::object::Kind::Commit)
             .unwrap_or(false);
     }
+    // `^{commit}` lets a short id that is ambiguous among all objects name its one commit,
+    // as `git rev-parse c12f^{commit}` does.
     repo.git
-        .rev_parse_single(text)
+        .rev_parse_single(format!("{text}^{{commit}}").as_str())
+        .or_else(|_| repo.git.rev_parse_single(text))
         .ok()
         .and_then(|id| id.object().ok())
         .is_some_and(|o| o.kind == gix::object::Kind::Commit)

@@ -102,7 +102,7 @@ pub enum StoreError {
     },
     /// A note the tool would refuse to read back (too large, too many paths...).
     #[error("refusing to write a note the tool could not read back: {0}")]
-    TooLarge(String),
+    WouldNotRead(String),
     #[error("a note {0} already exists")]
     Exists(String),
     #[error("cannot read the notes in commit {commit}: {message}")]
@@ -128,7 +128,7 @@ impl StoreError {
     pub fn hint(&self) -> Option<String> {
         match self {
             StoreError::Parse { at, .. } => at.hint.clone(),
-            StoreError::TooLarge(_) => Some(
+            StoreError::WouldNotRead(_) => Some(
                 "keep long logs out of the note: link to them (--link) and quote the key lines"
                     .into(),
             ),
@@ -193,16 +193,44 @@ pub fn parse_note(file: &str, text: &str) -> Result<Note, StoreError> {
             message: format!("the note holds {message}"),
         });
     }
+    if let Some(message) = unusable(&note) {
+        return Err(StoreError::Unreadable {
+            file: file.to_string(),
+            message,
+        });
+    }
+    Ok(note)
+}
+
+/// Why a note that parses is still one `validate` rejects, so that every command agrees on
+/// which notes exist (they skip it with a warning rather than count it).
+fn unusable(note: &Note) -> Option<String> {
+    if note.version != 1 {
+        return Some(format!("unsupported note version {}", note.version));
+    }
+    if note.title.trim().is_empty() {
+        return Some("the title is empty".into());
+    }
+    if let (Some(opened), Some(resolved)) = (note.opened, note.resolved)
+        && resolved < opened
+    {
+        return Some(format!("resolved ({resolved}) is before opened ({opened})"));
+    }
     // Reports sum and compare hours: an infinite or negative figure would poison them.
     if let Some(h) = note.hours()
         && !(h.is_finite() && h >= 0.0)
     {
-        return Err(StoreError::Unreadable {
-            file: file.to_string(),
-            message: "investigation.hours is not a number of hours of 0 or more".into(),
-        });
+        return Some("investigation.hours is not a number of hours of 0 or more".into());
     }
-    Ok(note)
+    for p in &note.paths {
+        if let Err(e) = validate::path_matches(p, &[]) {
+            return Some(format!(
+                "path `{}` is not a valid glob: {e}",
+                p.escape_debug()
+            ));
+        }
+    }
+    None
 }
 
 /// The note as stored plus `"path"`, its file (the JSON of `list` and `show`).
@@ -425,10 +453,10 @@ impl Store {
     pub fn create(&self, mut note: Note) -> Result<LoadedNote, StoreError> {
         let text = render(&note);
         if let Err(e) = parse::check_size(text.len()) {
-            return Err(StoreError::TooLarge(e.to_string()));
+            return Err(StoreError::WouldNotRead(e.to_string()));
         }
         if let Some(message) = limits::exceeded(&note) {
-            return Err(StoreError::TooLarge(message));
+            return Err(StoreError::WouldNotRead(message));
         }
         let dir = self.writable_dir()?;
         let fixed = !note.id.is_empty();

@@ -163,6 +163,21 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         .collect();
     names.sort();
     for (name, regular) in names {
+        if name.ends_with(".yml") || (!regular && !name.contains('.') && !name.starts_with('.')) {
+            // A note no command will ever read: `x.yml`, or notes in a subdirectory.
+            let what = if name.ends_with(".yml") {
+                "is not read: note files end in .yaml"
+            } else {
+                "is a directory; notes in it are not read"
+            };
+            problems.push(Problem::new(
+                &format!("{DIR}/{name}"),
+                Located::new(1, 1, what)
+                    .hint("notes live directly in .incidents/ as <id>.yaml; rename or move it"),
+                Level::Warning,
+            ));
+            continue;
+        }
         if !name.ends_with(".yaml") || name == "config.yaml" {
             continue;
         }
@@ -289,6 +304,19 @@ pub fn check_note(
             ..loc
         });
     }
+    if note.status == super::Status::Resolved && note.resolved.is_none() {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("status:"))
+            .map_or(1, |i| i as u64 + 1);
+        problems.push(Problem::new(
+            file,
+            Located::new(line, 1, "the note is resolved but has no `resolved` date")
+                .hint("add `resolved: 2026-09-14T08:12:00Z`; time to resolve leaves it out"),
+            Level::Warning,
+        ));
+    }
+    let mut error = |at: Located| problems.push(Problem::new(file, at, Level::Error));
     if let (Some(opened), Some(resolved)) = (note.opened, note.resolved)
         && resolved < opened
     {
