@@ -1341,3 +1341,19 @@ fn validate_names_files_no_command_reads_and_a_second_document() {
         out.stdout
     );
 }
+
+#[test]
+fn show_and_list_json_keep_a_teams_own_fields() {
+    let (repo, _) = repo_with_commit();
+    write_note(
+        &repo,
+        "cust0001",
+        "version: 1\nid: \"cust0001\"\ntitle: x\nstatus: open\ncustomer: acme\nimpact: {users: 12}\n",
+    );
+    let value = json(&repo.run(&["show", "cust0001", "--format", "json"]).stdout);
+    assert_eq!(value["customer"], "acme");
+    assert_eq!(value["impact"]["users"], 12);
+    let list = json(&repo.run(&["list", "--format", "json"]).stdout);
+    assert_eq!(list[0]["customer"], "acme");
+    assert_eq!(list[0]["path"], ".incidents/cust0001.yaml");
+}

@@ -127,7 +127,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         .collect();
     match args.format {
         TextOrJson::Json => {
-            let items: Vec<serde_json::Value> = notes.iter().map(|n| store::to_json(n)).collect();
+            let items: Vec<serde_json::Value> =
+                notes.iter().map(|n| store.to_json_as_stored(n)).collect();
             let text = serde_json::to_string_pretty(&items)
                 .map_err(|e| Error::new(format!("cannot write JSON: {e}")))?;
             writeln!(ctx.out, "{text}")?;

@@ -311,6 +311,27 @@ impl Store {
             .ok_or_else(|| StoreError::Outside("disappeared while being created".into()))
     }
 
+    /// `to_json` plus the note's own fields that this version does not know (`customer:
+    /// acme`), read again from its file: the JSON of `list` and `show` is the note as stored.
+    pub fn to_json_as_stored(&self, note: &LoadedNote) -> serde_json::Value {
+        let mut value = to_json(note);
+        let extra = self
+            .read_text(&note.note.id)
+            .ok()
+            .and_then(|text| {
+                parse::parse::<std::collections::BTreeMap<String, serde_json::Value>>(&text).ok()
+            })
+            .unwrap_or_default();
+        if let serde_json::Value::Object(map) = &mut value {
+            for (key, v) in extra {
+                if !validate::KNOWN_FIELDS.contains(&key.as_str()) && key != "path" {
+                    map.entry(key).or_insert(v);
+                }
+            }
+        }
+        value
+    }
+
     /// Repository-relative file of a note id.
     pub fn file_of(id: &str) -> String {
         format!("{DIR}/{id}.yaml")

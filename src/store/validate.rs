@@ -52,7 +52,7 @@ pub struct Checks<'a> {
 }
 
 /// Field names of note format v1 (others are kept but reported, in case of a typo).
-const KNOWN_FIELDS: &[&str] = &[
+pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "version",
     "id",
     "title",
