@@ -246,7 +246,7 @@ const BROKEN: &[(&str, &str, &str)] = &[
     ),
     (
         "type0001",
-        "version: 1\nid: type0001\ntitle: x\nstatus: open\npaths: src/cart.rs\n",
+        "version: 1\nid: type0001\ntitle: x\nstatus: open\npaths: {src: cart.rs}\n",
         ".incidents/type0001.yaml:5:8: error: paths must be a list",
     ),
     (
@@ -1356,4 +1356,32 @@ fn show_and_list_json_keep_a_teams_own_fields() {
     let list = json(&repo.run(&["list", "--format", "json"]).stdout);
     assert_eq!(list[0]["customer"], "acme");
     assert_eq!(list[0]["path"], ".incidents/cust0001.yaml");
+}
+
+#[test]
+fn a_single_path_written_for_a_list_reads_as_a_list_of_one() {
+    let (repo, _) = repo_with_commit();
+    write_note(
+        &repo,
+        "one00001",
+        "version: 1\nid: \"one00001\"\ntitle: x\nstatus: open\npaths: src/cart.rs\ntags: perf\n",
+    );
+    write_note(
+        &repo,
+        "one00002",
+        "version: 1\nid: \"one00002\"\ntitle: x\nstatus: open\npaths: src/gone.rs\n",
+    );
+    let value = json(&repo.run(&["show", "one00001", "--format", "json"]).stdout);
+    assert_eq!(value["paths"][0], "src/cart.rs");
+    assert_eq!(value["tags"][0], "perf");
+    let out = repo.run(&["validate"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(
+        out.stdout.contains(
+            ".incidents/one00002.yaml:5:8: warning: path `src/gone.rs` matches no file at HEAD"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("has no `id`"));
 }

@@ -225,8 +225,9 @@ impl Walk<'_> {
                     self.text(key, item);
                 }
             }
-            Any::Null => {}
-            _ => self.push(v, format!("{key} must be a list"), LIST_HINT),
+            // A single value reads as a list of one (see `note::one_or_many`).
+            Any::Null | Any::Str(_) | Any::Int(_) | Any::Float(_) | Any::Bool(_) => {}
+            Any::Map(_) => self.push(v, format!("{key} must be a list"), LIST_HINT),
         }
     }
 

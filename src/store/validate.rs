@@ -84,6 +84,7 @@ struct Positions {
     title: Option<Spanned<String>>,
     version: Option<Spanned<u32>>,
     resolved: Option<Spanned<String>>,
+    #[serde(deserialize_with = "spanned_list")]
     paths: Vec<Spanned<String>>,
     commits: CommitPositions,
     repeat_of: Option<Spanned<String>>,
@@ -102,6 +103,68 @@ struct InvestigationPositions {
 struct CommitPositions {
     fixed_by: Vec<Spanned<String>>,
     introduced_by: Vec<Spanned<String>>,
+}
+
+/// Places of a list's items; a single value written for a list gives its own place.
+fn spanned_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Spanned<String>>, D::Error> {
+    Ok(match Option::<Spanned<OneOrManyRaw>>::deserialize(d)? {
+        None => Vec::new(),
+        Some(s) => match s.value {
+            OneOrManyRaw::Many(items) => items,
+            OneOrManyRaw::One(text) => vec![Spanned {
+                value: text,
+                referenced: s.referenced,
+                defined: s.defined,
+            }],
+        },
+    })
+}
+
+/// A list of placed items, or one value written where a list was expected.
+enum OneOrManyRaw {
+    Many(Vec<Spanned<String>>),
+    One(String),
+}
+
+impl<'de> Deserialize<'de> for OneOrManyRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrManyRaw;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list or a single value")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrManyRaw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    items.push(item);
+                }
+                Ok(OneOrManyRaw::Many(items))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::Many(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> Located {
