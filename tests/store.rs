@@ -1385,3 +1385,34 @@ fn a_single_path_written_for_a_list_reads_as_a_list_of_one() {
     );
     assert!(!out.stdout.contains("has no `id`"));
 }
+
+#[test]
+fn new_warns_about_values_that_are_probably_a_slip() {
+    let (repo, _) = repo_with_commit();
+    let out = repo.run(&[
+        "new",
+        "--title",
+        "t",
+        "--opened",
+        "3026-01-01",
+        "--hours",
+        "1e5",
+        "--fixed-by",
+        "HEAD",
+        "--introduced-by",
+        "HEAD",
+        "--status",
+        "open",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    for expected in [
+        "in the future",
+        "person-year",
+        "status is open",
+        "introducing and fixing",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
+    }
+    let out = repo.run(&["new", "--title", "fine", "--hours", "3"]);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}

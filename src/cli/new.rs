@@ -145,6 +145,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         return Err(Error::new("aborting: the title is empty").hint("give a one-line --title"));
     }
     check_values(&note)?;
+    for warning in oddities(&note) {
+        ctx.warn(&warning);
+    }
     if let Some(files) = super::validate::head_files(&repo) {
         for p in &note.paths {
             if !store::validate::path_matches(p, &files).unwrap_or(true) {
@@ -237,6 +240,47 @@ fn check_values(note: &Note) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Values that are allowed but probably a slip, each as a one-line warning.
+fn oddities(note: &Note) -> Vec<String> {
+    let mut out = Vec::new();
+    let now = now();
+    let day = jiff::SignedDuration::from_hours(24);
+    for (name, ts) in [("opened", note.opened), ("resolved", note.resolved)] {
+        if let Some(ts) = ts {
+            if ts.duration_since(now) > day {
+                out.push(format!("{name} {ts} is in the future"));
+            } else if ts.as_second() < 0 {
+                out.push(format!("{name} {ts} is before 1970"));
+            }
+        }
+    }
+    if let Some(h) = note.hours()
+        && h > 2000.0
+    {
+        out.push(format!(
+            "{h} hours of investigation is more than a person-year; is the unit right?"
+        ));
+    }
+    if !note.commits.fixed_by.is_empty()
+        && matches!(note.status, Status::Open | Status::Investigating)
+    {
+        out.push(format!(
+            "the note has a fix commit but its status is {}; pass --status resolved or \
+             --resolved DATE if it is fixed",
+            note.status
+        ));
+    }
+    if note
+        .commits
+        .introduced_by
+        .iter()
+        .any(|c| note.commits.fixed_by.contains(c))
+    {
+        out.push("the same commit is given as introducing and fixing the incident".into());
+    }
+    out
 }
 
 /// A note from the edited text (its id, if any, is kept only when valid).
