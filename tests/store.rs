@@ -1416,3 +1416,20 @@ fn new_warns_about_values_that_are_probably_a_slip() {
     let out = repo.run(&["new", "--title", "fine", "--hours", "3"]);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+#[test]
+fn edit_refuses_to_save_a_note_over_the_limits() {
+    let (repo, _) = repo_with_commit();
+    let id = new_note(&repo, &["--title", "x"]);
+    let file = format!(".incidents/{id}.yaml");
+    let before = repo.read(&file);
+    let bomb = script(
+        repo.home.path(),
+        "bomb.sh",
+        r#"echo 'paths:' >> "$1"; i=0; while [ $i -lt 201 ]; do echo "  - \"**/*{a,b}*$i\"" >> "$1"; i=$((i+1)); done"#,
+    );
+    let out = run_env(&repo, &[("GIT_EDITOR", &bomb)], &["edit", &id]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("201 paths"), "{}", out.stderr);
+    assert_eq!(repo.read(&file), before);
+}
