@@ -1433,3 +1433,19 @@ fn edit_refuses_to_save_a_note_over_the_limits() {
     assert!(out.stderr.contains("201 paths"), "{}", out.stderr);
     assert_eq!(repo.read(&file), before);
 }
+
+#[test]
+fn temp_files_left_by_a_killed_run_are_swept_when_old() {
+    let (repo, _) = repo_with_commit();
+    repo.write(".incidents/.tmp-old.yaml.part", "");
+    repo.write(".incidents/.tmp-new.yaml.part", "");
+    let status = std::process::Command::new("touch")
+        .args(["-d", "2000-01-01"])
+        .arg(repo.path().join(".incidents/.tmp-old.yaml.part"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    new_note(&repo, &["--title", "x"]);
+    assert!(!repo.path().join(".incidents/.tmp-old.yaml.part").exists());
+    assert!(repo.path().join(".incidents/.tmp-new.yaml.part").exists());
+}

@@ -480,6 +480,7 @@ impl Store {
             return Err(StoreError::WouldNotRead(message));
         }
         let dir = self.writable_dir()?;
+        sweep_stale_temps(&dir);
         let fixed = !note.id.is_empty();
         if fixed && !id::is_valid(&note.id) {
             return Err(StoreError::InvalidId(note.id));
@@ -662,6 +663,36 @@ pub(crate) fn warning_of(file: &str, e: StoreError) -> Warning {
     Warning {
         file: file.to_string(),
         message,
+    }
+}
+
+/// Removes temporary files that a killed run left behind (Ctrl-C skips destructors), once per
+/// process and only when over an hour old, so a concurrent writer's file is never touched.
+fn sweep_stale_temps(dir: &Path) {
+    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SWEPT.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(".tmp-") && name.ends_with(".yaml.part")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
