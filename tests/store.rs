@@ -1055,6 +1055,7 @@ fn hours_that_are_infinite_or_negative_are_errors_at_their_line() {
         ("hour0001", ".inf"),
         ("hour0002", "-5"),
         ("hour0003", ".nan"),
+        ("hour0004", "1e308"),
     ] {
         write_note(
             &repo,
@@ -1071,7 +1072,7 @@ fn hours_that_are_infinite_or_negative_are_errors_at_their_line() {
     );
     let out = repo.run(&["validate"]);
     assert_eq!(out.code, 1);
-    for id in ["hour0001", "hour0002", "hour0003"] {
+    for id in ["hour0001", "hour0002", "hour0003", "hour0004"] {
         assert!(
             out.stdout
                 .contains(&format!(".incidents/{id}.yaml:6:10: error:")),
@@ -1088,7 +1089,7 @@ fn hours_that_are_infinite_or_negative_are_errors_at_their_line() {
     let list = repo.run(&["list"]);
     assert_eq!(
         list.stderr.matches("warning: skipping").count(),
-        4,
+        5,
         "{}",
         list.stderr
     );

@@ -98,7 +98,7 @@ pub(super) fn no_editor() -> Error {
 
 fn parse_hours(s: &str) -> std::result::Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(h) if h.is_finite() && h >= 0.0 => Ok(h),
+        Ok(h) if h.is_finite() && (0.0..=store::MAX_HOURS).contains(&h) => Ok(h),
         _ => Err(format!("`{s}` is not a number of hours (like 6.5)")),
     }
 }

@@ -202,6 +202,9 @@ pub fn parse_note(file: &str, text: &str) -> Result<Note, StoreError> {
     Ok(note)
 }
 
+/// Investigation hours beyond which a figure is a slip (sums of such figures overflow).
+pub const MAX_HOURS: f64 = 100_000.0;
+
 /// Why a note that parses is still one `validate` rejects, so that every command agrees on
 /// which notes exist (they skip it with a warning rather than count it).
 fn unusable(note: &Note) -> Option<String> {
@@ -221,6 +224,11 @@ fn unusable(note: &Note) -> Option<String> {
         && !(h.is_finite() && h >= 0.0)
     {
         return Some("investigation.hours is not a number of hours of 0 or more".into());
+    }
+    if note.hours().is_some_and(|h| h > MAX_HOURS) {
+        return Some(format!(
+            "investigation.hours is over {MAX_HOURS} (more than ten years of work)"
+        ));
     }
     for p in &note.paths {
         if let Err(e) = validate::path_matches(p, &[]) {
@@ -617,7 +625,7 @@ impl Store {
 
 /// Where a (dotted) key is written in a YAML text: the line of its last part found under its
 /// parent, else of the parent; (1, 1) when absent.
-fn key_place(text: &str, key: &str) -> (u64, u64) {
+pub(crate) fn key_place(text: &str, key: &str) -> (u64, u64) {
     let mut place = (1, 1);
     let mut from = 0;
     for part in key.split('.') {

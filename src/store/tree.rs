@@ -55,7 +55,18 @@ pub fn load_from_tree(
             }
         };
         if is_config {
-            config = parse::parse_config(&text).map_err(|at| StoreError::Parse { file, at })?;
+            config = parse::parse_config(&text).map_err(|at| StoreError::Parse {
+                file: file.clone(),
+                at,
+            })?;
+            // A setting that cannot work is refused here as in the work tree.
+            if let Some(p) = config.problems().into_iter().next() {
+                let (line, column) = super::key_place(&text, &p.key);
+                return Err(StoreError::Parse {
+                    file,
+                    at: super::Located::new(line, column, p.message),
+                });
+            }
             continue;
         }
         match super::parse_note(&file, &text) {

@@ -394,7 +394,7 @@ pub fn check_note(
         });
     }
     if let Some(h) = note.hours()
-        && !(h.is_finite() && h >= 0.0)
+        && !(h.is_finite() && (0.0..=super::MAX_HOURS).contains(&h))
     {
         let loc = pos
             .investigation
@@ -406,7 +406,10 @@ pub fn check_note(
                 "investigation.hours is {}, not a number of hours",
                 hours_text(h)
             ),
-            hint: Some("write the hours spent as a number of 0 or more, like 6.5".into()),
+            hint: Some(format!(
+                "write the hours spent as a number from 0 to {}, like 6.5",
+                super::MAX_HOURS
+            )),
             ..loc
         });
     }
