@@ -921,6 +921,11 @@ fn note_with_too_many_globs_is_an_error_in_validate_and_skipped_elsewhere() {
         "a*".repeat(300)
     );
     write_note(&repo, "long0001", &long);
+    let plain = format!(
+        "version: 1\nid: \"long0002\"\ntitle: long\nstatus: open\npaths: [\"{}\"]\n",
+        "a/".repeat(257)
+    );
+    write_note(&repo, "long0002", &plain);
     let out = repo.run(&["validate"]);
     assert_eq!(out.code, 1, "{}", out.snapshot());
     assert!(
@@ -928,10 +933,15 @@ fn note_with_too_many_globs_is_an_error_in_validate_and_skipped_elsewhere() {
             ".incidents/bomb0001.yaml:5:1: error: the note holds 201 paths (at most 200)"
         )
     );
+    assert!(out.stdout.contains(
+        ".incidents/long0001.yaml:5:1: error: the note holds a glob of 600 characters (at most 128)"
+    ));
     assert!(
         out.stdout.contains(
-            ".incidents/long0001.yaml:5:1: error: the note holds a path of 600 characters"
-        )
+            ".incidents/long0002.yaml:5:1: error: the note holds a path of 514 characters"
+        ),
+        "{}",
+        out.stdout
     );
     for cmd in [&["list"][..], &["hotspots"]] {
         let out = repo.run(cmd);

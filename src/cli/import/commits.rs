@@ -93,7 +93,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     }
 
     let mut created = 0;
-    for draft in plan.create {
+    for mut draft in plan.create {
+        // A sweeping fix (hundreds of files) is trimmed to what a note may hold.
+        crate::store::limits::fit(&mut draft.note);
         let note = store.create(draft.note).map_err(|e| {
             Error::new(format!("cannot write a note: {e}"))
                 .hint("check that .incidents/ is writable")
@@ -139,6 +141,7 @@ fn grow_note(store: &Store, loaded: &LoadedNote, grow: &Growth, ctx: &mut Ctx) -
     }
     let mut note = loaded.clone();
     grow.apply(&mut note.note);
+    crate::store::limits::fit(&mut note.note);
     store.update(&note).map_err(|e| {
         Error::new(format!("cannot update note {id}: {e}"))
             .hint("check that .incidents/ is writable")
