@@ -1460,3 +1460,17 @@ fn temp_files_left_by_a_killed_run_are_swept_when_old() {
     assert!(!repo.path().join(".incidents/.tmp-old.yaml.part").exists());
     assert!(repo.path().join(".incidents/.tmp-new.yaml.part").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_incidents_in_a_commit_tree_is_named_not_followed() {
+    let (mut repo, _) = repo_with_commit();
+    std::os::unix::fs::symlink("/tmp", repo.path().join(".incidents")).unwrap();
+    let head = repo.commit("Link the notes away");
+    let git = gix::open(repo.path()).unwrap();
+    let oid = gix::ObjectId::from_hex(head.as_bytes()).unwrap();
+    let (set, _) = git_incident::store::load_from_tree(&git, oid).unwrap();
+    assert!(set.notes.is_empty());
+    assert_eq!(set.warnings.len(), 1);
+    assert_eq!(set.warnings[0].file, ".incidents");
+}

@@ -26,6 +26,12 @@ pub fn load_from_tree(
         return Ok((set, Config::default()));
     };
     if !entry.mode().is_tree() {
+        // A link (or file) named `.incidents` is never followed; say so rather than report
+        // an empty store as if there were no notes.
+        set.warnings.push(Warning {
+            file: super::DIR.into(),
+            message: "is not a directory (a symbolic link is not followed); no notes read".into(),
+        });
         return Ok((set, Config::default()));
     }
     let dir = entry.object().map_err(|e| fail(e.to_string()))?.into_tree();
