@@ -28,8 +28,11 @@ pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
             .map(|h| h.kind() == gix::object::Kind::Commit)
             .unwrap_or(false);
     }
+    // `^{commit}` lets a short id that is ambiguous among all objects name its one commit,
+    // as `git rev-parse c12f^{commit}` does.
     repo.git
-        .rev_parse_single(text)
+        .rev_parse_single(format!("{text}^{{commit}}").as_str())
+        .or_else(|_| repo.git.rev_parse_single(text))
         .ok()
         .and_then(|id| id.object().ok())
         .is_some_and(|o| o.kind == gix::object::Kind::Commit)
@@ -57,8 +60,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let checks = Checks {
         commit_exists: &exists,
         head_files: files.as_deref(),
+        shallow: repo.git.is_shallow().unwrap_or(false),
     };
     let problems = validate(&store, &checks)?;
+    if checks.shallow {
+        // Said once, not per commit: a CI checkout with fetch-depth 1 is the usual case.
+        ctx.warn(
+            "history is cut (shallow clone): commit ids older than the cut were not checked; \
+             run `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)",
+        );
+    }
     let notes = store.ids()?.len();
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     let warnings = problems.len() - errors;

@@ -43,6 +43,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
     let store = Store::new(&root);
+    // Held to the end: reading the notes and writing new ones must not interleave with
+    // another import (each would import everything).
+    let _lock = crate::store::lock::acquire(repo.git.git_dir())?;
     let config = crate::cli::report::load_config(&store, ctx);
     let mut scan = ScanOptions::from_config(&config);
     scan.rev = Some(args.rev.clone());
@@ -90,7 +93,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     }
 
     let mut created = 0;
-    for draft in plan.create {
+    for mut draft in plan.create {
+        // A sweeping fix (hundreds of files) is trimmed to what a note may hold.
+        crate::store::limits::fit(&mut draft.note);
         let note = store.create(draft.note).map_err(|e| {
             Error::new(format!("cannot write a note: {e}"))
                 .hint("check that .incidents/ is writable")
@@ -136,6 +141,7 @@ fn grow_note(store: &Store, loaded: &LoadedNote, grow: &Growth, ctx: &mut Ctx) -
     }
     let mut note = loaded.clone();
     grow.apply(&mut note.note);
+    crate::store::limits::fit(&mut note.note);
     store.update(&note).map_err(|e| {
         Error::new(format!("cannot update note {id}: {e}"))
             .hint("check that .incidents/ is writable")
