@@ -74,15 +74,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     github::checkout::require_full_history(&repo.git)?;
     let base = repo.resolve_commit(&pr.base_sha)?;
     let head = repo.resolve_commit(&pr.head_sha)?;
-    let (notes, config) = github::base_notes::load_at(&repo.git, base)?;
+    let (notes, config) = crate::store::load_from_tree(&repo.git, base)?;
     for w in &notes.warnings {
         ctx.warn(&format!("{}: {} (skipped)", w.file, w.message));
     }
 
     let result = match &args.check_result {
         Some(path) => read_result(path)?,
-        None => compute(&repo, base, head, &notes, &config)?,
+        None => crate::fragility::check(&repo, base, head, &notes, &config)?,
     };
+    if let Some(cut) = &result.history_cut_at {
+        // Never publish "nothing fragile" from a cut history.
+        return Err(
+            Error::new(format!("history is cut at {cut} (shallow clone)"))
+                .hint("set `fetch-depth: 0` on the actions/checkout step"),
+        );
+    }
 
     let opts = ActionOptions {
         comment: !args.no_comment,
@@ -114,25 +121,6 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// `check` between the merge base and the head: the diff GitHub shows for the pull request.
-fn compute(
-    repo: &Repo,
-    base: gix::ObjectId,
-    head: gix::ObjectId,
-    notes: &crate::store::NoteSet,
-    config: &crate::config::Config,
-) -> Result<CheckResult> {
-    let _merge_base = repo
-        .git
-        .merge_base(base, head)
-        .ok()
-        .flatten()
-        .map_or(base, |id| id.detach());
-    let _ = (notes, config);
-    Err(Error::new("`check` is not built yet")
-        .hint("publish a saved result with --check-result FILE"))
 }
 
 fn read_result(path: &std::path::Path) -> Result<CheckResult> {

@@ -24,7 +24,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let id = store.resolve_id(&args.id)?;
     let original = store.read_text(&id)?;
     let scratch = repo.git.git_dir().join(format!("INCIDENT_EDIT_{id}.yaml"));
-    let command = editor::editor_command(&repo.git);
+    let command = editor::editor_command(&repo.git).ok_or_else(super::new::no_editor)?;
     let text = editor::edit_file(&command, &scratch, &original)
         .map_err(|e| Error::new(e.to_string()).hint("set GIT_EDITOR to the editor you use"))?;
     if text == original {

@@ -11,9 +11,9 @@ use crate::store::{
 
 /// Record a new incident note
 ///
-/// With --title, the note is made from the flags. Without it, your editor opens on a template
-/// (like `git commit`); an empty title aborts. --from-commit pre-fills the title, the paths and
-/// the fix commit from a commit.
+/// With --title (or --from-commit, which takes the commit's subject as the title), the note is
+/// made from the flags. Otherwise your editor opens on a template, like `git commit`; an empty
+/// title aborts. --edit opens the editor on the pre-filled note in any case.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     // Boxed: the flags are many, and the command enum should stay small.
@@ -81,8 +81,18 @@ pub struct Fields {
     pub from_commit: Option<String>,
     /// Read the note from a file instead of the editor (for example a draft kept after an
     /// edit that did not parse)
-    #[arg(long, value_name = "FILE", conflicts_with = "title")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "edit"])]
     pub file: Option<std::path::PathBuf>,
+    /// Open the editor on the pre-filled note even though --title or --from-commit gave a
+    /// title
+    #[arg(long, short)]
+    pub edit: bool,
+}
+
+/// The error when no editor is configured and the terminal cannot run `vi`.
+pub(super) fn no_editor() -> Error {
+    Error::new("no editor is set and the terminal is dumb")
+        .hint("set GIT_EDITOR or EDITOR (or core.editor), or give the note with --title")
 }
 
 fn parse_hours(s: &str) -> std::result::Result<f64, String> {
@@ -104,9 +114,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         let text = store::parse::read_limited(&path)
             .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
         note = parse_draft(&text, &path.display().to_string())?;
-    } else if args.title.is_none() {
+    } else if args.edit || note.title.is_empty() {
         let draft = repo.git.git_dir().join(DRAFT);
-        let command = editor::editor_command(&repo.git);
+        let command = editor::editor_command(&repo.git).ok_or_else(no_editor)?;
         let text = editor::edit_file(&command, &draft, &editor::template(&note))
             .map_err(|e| Error::new(e.to_string()).hint("set GIT_EDITOR or pass --title"))?;
         if is_blank(&text) {

@@ -63,7 +63,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(fix) = args.fix {
         note.fix = Some(fix);
     }
-    store.update(&loaded)?;
+    if !store.update_preserving(&loaded)? {
+        ctx.warn(&format!(
+            "{} was rewritten in the tool's form (its comments and unknown fields are gone)",
+            loaded.file
+        ));
+    }
     writeln!(ctx.out, "{}", loaded.note.id)?;
     Ok(Outcome::Success)
 }

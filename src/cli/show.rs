@@ -1,6 +1,6 @@
 //! `git incident show`: one note, for people (text), scripts (json) or as stored (yaml).
 
-use super::list::{TextOrJson, open};
+use super::list::open;
 use super::{Ctx, Outcome, Result};
 use crate::error::Error;
 use crate::output::sanitize;
@@ -23,15 +23,6 @@ pub enum ShowFormat {
     Text,
     Json,
     Yaml,
-}
-
-impl From<TextOrJson> for ShowFormat {
-    fn from(f: TextOrJson) -> Self {
-        match f {
-            TextOrJson::Text => ShowFormat::Text,
-            TextOrJson::Json => ShowFormat::Json,
-        }
-    }
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {

@@ -76,11 +76,19 @@ fn incidents_text(file: &CheckedFile) -> String {
             one.id,
             truncate(&super::escape::collapse(&one.title), 100)
         ),
-        many => format!(
-            "{} incidents, latest {}",
-            many.len(),
-            many.last().map_or("", |i| i.id.as_str())
-        ),
+        many => {
+            let worst = many
+                .iter()
+                .min_by_key(|i| i.severity.map_or(4, |s| s as u8))
+                .map_or(String::new(), |i| {
+                    format!(
+                        ", e.g. {}: {}",
+                        i.id,
+                        truncate(&super::escape::collapse(&i.title), 100)
+                    )
+                });
+            format!("{} incidents{worst}", many.len())
+        }
     }
 }
 
@@ -101,4 +109,24 @@ pub fn commands(result: &CheckResult, max: usize) -> (Vec<String>, usize) {
         ));
     }
     (out, rest)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_are_escaped() {
+        let a = Annotation {
+            file: "src/a,b:c.rs".into(),
+            line: Some((3, 9)),
+            title: "git-incident: x".into(),
+            message: "line one\nline two: 100%".into(),
+        };
+        assert_eq!(
+            a.render(),
+            "::warning file=src/a%2Cb%3Ac.rs,line=3,endLine=9,title=git-incident%3A x::line one%0Aline two: 100%25"
+        );
+    }
 }

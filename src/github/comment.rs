@@ -3,7 +3,7 @@
 //! to its note file as of the base commit, the version the warning was computed from.
 
 use super::escape::{self, MAX_FIELD_CHARS};
-use crate::fragility::{CheckResult, CheckedFile, Level};
+use crate::fragility::{CheckResult, CheckedFile, IncidentRef, Level};
 use crate::store::LoadedNote;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -140,7 +140,9 @@ fn render(
     ctx: &RenderContext,
     limits: Option<(usize, usize)>,
 ) {
-    let incidents = incident_ids(files);
+    let incidents = incident_ids(files, ctx);
+    // The comment stays short; the summary lists more of each file's incidents.
+    let ids_per_cell = if limits.is_some() { 3 } else { 10 };
     let _ = writeln!(
         out,
         "### ⚠️ git-incident: this change touches code with incident history\n\n**Risk: {}** · \
@@ -153,11 +155,16 @@ fn render(
     out.push_str("|---|---|---|---|---|\n");
     let shown_files = limits.map_or(files.len(), |(f, _)| f.min(files.len()));
     for file in &files[..shown_files] {
-        let ids: Vec<String> = file
-            .incidents
+        let mut refs: Vec<&IncidentRef> = file.incidents.iter().collect();
+        refs.sort_by_key(|i| rank(i, ctx));
+        let mut ids: Vec<String> = refs
             .iter()
+            .take(ids_per_cell)
             .map(|i| format!("[{}]({})", escape::inline(&i.id, 40), ctx.note_url(&i.id)))
             .collect();
+        if refs.len() > ids_per_cell {
+            ids.push(format!("+{}", refs.len() - ids_per_cell));
+        }
         let _ = writeln!(
             out,
             "| {} | {} {} | {} | {} | {} |",
@@ -197,17 +204,24 @@ fn render(
     }
     let line_hits = files.iter().any(|f| !f.lines.is_empty());
     out.push_str("\n**What to check:** ");
-    if line_hits {
-        out.push_str(
+    out.push_str(match (line_hits, incidents.is_empty()) {
+        (true, false) => {
             "this change edits lines that earlier fixes wrote; make sure it keeps what those \
-             fixes guard against (root causes above).\n",
-        );
-    } else {
-        out.push_str(
+             fixes guard against (root causes above).\n"
+        }
+        (true, true) => {
+            "this change edits lines that earlier fixes wrote; read those fix commits and make \
+             sure this change keeps what they guard against.\n"
+        }
+        (false, false) => {
             "these files broke before; make sure this change does not bring back the root \
-             causes above, and that tests cover them.\n",
-        );
-    }
+             causes above, and that tests cover them.\n"
+        }
+        (false, true) => {
+            "these files needed many fixes before (no incident note names them yet); make sure \
+             tests cover this change.\n"
+        }
+    });
 }
 
 /// One incident: linked title, severity, when, root cause.
@@ -251,8 +265,11 @@ fn incident_line(
     line
 }
 
-/// Unique incident ids over the files, in the files' order.
-fn incident_ids<'a>(files: &[&'a CheckedFile]) -> Vec<(String, &'a crate::fragility::IncidentRef)> {
+/// Unique incident ids over the files, most important first.
+fn incident_ids<'a>(
+    files: &[&'a CheckedFile],
+    ctx: &RenderContext,
+) -> Vec<(String, &'a IncidentRef)> {
     let mut seen = BTreeMap::new();
     let mut out = Vec::new();
     for file in files {
@@ -262,7 +279,19 @@ fn incident_ids<'a>(files: &[&'a CheckedFile]) -> Vec<(String, &'a crate::fragil
             }
         }
     }
+    out.sort_by_key(|(_, inc)| rank(inc, ctx));
     out
+}
+
+/// Order of importance: most severe first, then most recent, then by id.
+fn rank(inc: &IncidentRef, ctx: &RenderContext) -> (u8, std::cmp::Reverse<i64>, String) {
+    let note = ctx.note(&inc.id).map(|n| &n.note);
+    let severity = note.and_then(|n| n.severity).or(inc.severity);
+    let sev = severity.map_or(4, |s| s as u8);
+    let when = note
+        .and_then(|n| n.opened.or(n.resolved))
+        .map_or(i64::MIN, |t| t.as_second());
+    (sev, std::cmp::Reverse(when), inc.id.clone())
 }
 
 fn ranges(file: &CheckedFile) -> String {
@@ -453,5 +482,26 @@ mod tests {
         let (result, _) = example();
         let order: Vec<&str> = flagged(&result).iter().map(|f| f.path.as_str()).collect();
         assert_eq!(order, ["src/checkout/cart.rs", "src/pricing/rules.rs"]);
+    }
+
+    #[test]
+    fn many_incidents_per_file_are_capped_in_the_comment() {
+        let (mut result, notes) = example();
+        let more: Vec<IncidentRef> = (0..5)
+            .map(|i| IncidentRef {
+                id: format!("zz{i:06}"),
+                title: format!("old {i}"),
+                severity: Some(Severity::Sev4),
+            })
+            .collect();
+        result.files[1].incidents.extend(more);
+        let body = comment_body(&result, &ctx(&notes)).unwrap();
+        let row = body.lines().find(|l| l.contains("cart.rs")).unwrap();
+        assert!(
+            row.contains("[k3f9x2ab]"),
+            "the sev2 incident comes first: {row}"
+        );
+        assert!(row.contains(" +3 "), "{row}");
+        assert_eq!(row.matches("](").count(), 3, "{row}");
     }
 }

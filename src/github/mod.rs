@@ -5,7 +5,6 @@
 pub mod action;
 pub mod annotations;
 pub mod api;
-pub mod base_notes;
 pub mod checkout;
 pub mod comment;
 pub mod escape;

@@ -3,7 +3,7 @@
 //! The edited text is kept in the git directory when it does not parse, so no work is lost.
 
 use super::Note;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What went wrong running the editor.
 #[derive(Debug, thiserror::Error)]
@@ -23,11 +23,12 @@ pub enum EditorError {
 }
 
 /// The editor command: `$GIT_EDITOR`, `core.editor`, `$VISUAL`, `$EDITOR`, then `vi`
-/// (git's order; `$VISUAL` is skipped when TERM is `dumb`, as git does).
-pub fn editor_command(repo: &gix::Repository) -> String {
+/// (git's order; `$VISUAL` is skipped when TERM is `dumb`, as git does). `None` when nothing is
+/// set and the terminal is dumb or unknown: like git, refuse rather than start `vi` blind.
+pub fn editor_command(repo: &gix::Repository) -> Option<String> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     if let Some(e) = env("GIT_EDITOR") {
-        return e;
+        return Some(e);
     }
     if let Some(e) = repo
         .config_snapshot()
@@ -35,13 +36,13 @@ pub fn editor_command(repo: &gix::Repository) -> String {
         .map(|v| v.to_string())
         .filter(|v| !v.trim().is_empty())
     {
-        return e;
+        return Some(e);
     }
     let dumb = std::env::var("TERM").map(|t| t == "dumb").unwrap_or(true);
     if !dumb && let Some(e) = env("VISUAL") {
-        return e;
+        return Some(e);
     }
-    env("EDITOR").unwrap_or_else(|| "vi".to_string())
+    env("EDITOR").or_else(|| (!dumb).then(|| "vi".to_string()))
 }
 
 /// Writes `text` to `path`, runs the editor on it, and returns what it holds afterwards.
@@ -71,11 +72,6 @@ pub fn edit_file(editor: &str, path: &Path, text: &str) -> Result<String, Editor
         path: path.display().to_string(),
         source: std::io::Error::other(e.to_string()),
     })
-}
-
-/// Where the text being edited lives in the git directory (kept there when it fails).
-pub fn scratch_path(git_dir: &Path, name: &str) -> PathBuf {
-    git_dir.join(name)
 }
 
 /// The `new` template: the note pre-filled so far, then comments that explain the fields.

@@ -10,6 +10,7 @@ pub mod emit;
 pub mod id;
 pub mod note;
 pub mod parse;
+pub mod patch;
 pub mod tree;
 pub mod validate;
 
@@ -257,9 +258,19 @@ impl Store {
 
     /// Every note in the work tree's `.incidents/`; broken ones become warnings.
     pub fn load(&self) -> Result<NoteSet, StoreError> {
+        use rayon::prelude::*;
         let mut set = NoteSet::default();
-        for id in self.ids()? {
-            match self.read(&id) {
+        // Parsing dominates with thousands of notes; each file is independent.
+        let results: Vec<(String, Result<LoadedNote, StoreError>)> = self
+            .ids()?
+            .into_par_iter()
+            .map(|id| {
+                let result = self.read(&id);
+                (id, result)
+            })
+            .collect();
+        for (id, result) in results {
+            match result {
                 Ok(mut loaded) => {
                     if loaded.note.id != id {
                         set.warnings.push(Warning {
@@ -353,6 +364,29 @@ impl Store {
         tmp.persist(&path)
             .map_err(|e| StoreError::io("write", &path, e.error))?;
         Ok(())
+    }
+
+    /// Saves a changed note, keeping the comments, key order and unknown fields of the file
+    /// when only simple fields changed (see `patch`); otherwise writes the note in the tool's
+    /// form. Returns false when the file had to be rewritten whole.
+    pub fn update_preserving(&self, note: &LoadedNote) -> Result<bool, StoreError> {
+        let id = &note.note.id;
+        let text = self.read_text(id)?;
+        let old = parse_note(&note.file, &text)?;
+        if text == render(&old) {
+            self.update(note)?;
+            return Ok(true);
+        }
+        match patch::patch(&text, &old, &note.note) {
+            Some(patched) => {
+                self.write_text(id, &patched)?;
+                Ok(true)
+            }
+            None => {
+                self.update(note)?;
+                Ok(false)
+            }
+        }
     }
 
     /// Writes the config file atomically.

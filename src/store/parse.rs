@@ -167,6 +167,12 @@ fn strip_location(message: &str) -> String {
                 large once expanded)"
             .to_string();
     }
+    if m.starts_with("expected sequence start") {
+        return "expected a list (`- item` lines or [a, b])".to_string();
+    }
+    if m.starts_with("expected mapping start") {
+        return "expected a mapping (`key: value` lines)".to_string();
+    }
     if let Some(pos) = m.find(" at line ") {
         m.truncate(pos);
     }
@@ -190,7 +196,7 @@ fn hint_for(message: &str) -> Option<String> {
         "notes may not use deep nesting or many aliases; write the values out"
     } else if m.contains("date") {
         "write dates as 2026-09-14T08:12:00Z or 2026-09-14"
-    } else if m.contains("invalid type") {
+    } else if m.contains("invalid type") || m.starts_with("expected a") {
         "check the field's type in docs/notes.md (a list needs `- ` items or [a, b])"
     } else {
         "check the YAML syntax at this place (quote text that contains `: ` or starts with a symbol)"

@@ -6,9 +6,8 @@ use crate::github::api::Client;
 use crate::github::event::{DEFAULT_API_URL, Token, is_repo_name};
 use crate::github::import::{self, ImportOptions};
 use crate::repo::Repo;
-use crate::store::{LoadedNote, Note, Store};
+use crate::store::{LoadedNote, Store};
 use std::collections::BTreeSet;
-use std::io::Write as _;
 
 /// Notes from closed bug issues of a GitHub repository
 ///
@@ -106,7 +105,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         if args.dry_run {
             writeln!(ctx.out, "#{}\t{}", issue.number, note.title)?;
         } else {
-            let written = write_new(&store, note)?;
+            let written = store.create(note)?;
             writeln!(ctx.out, "{}", written.note.id)?;
         }
         created += 1;
@@ -154,52 +153,4 @@ fn parse_since(s: &str) -> Result<jiff::Timestamp> {
             Error::new(format!("`{s}` is not a date"))
                 .hint("use YYYY-MM-DD or an RFC 3339 time such as 2024-01-31T12:00:00Z")
         })
-}
-
-/// Write a new note under a fresh id (interim: until the store's own create lands).
-fn write_new(store: &Store, mut note: Note) -> Result<LoadedNote> {
-    let dir = store.dir();
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
-    let key = note.imported_from.clone().unwrap_or_default();
-    for attempt in 0u32..64 {
-        note.id = fresh_id(&format!("{key}/{attempt}"));
-        let file = format!("{}/{}.yaml", crate::store::DIR, note.id);
-        let path = store.root.join(&file);
-        let text = serde_saphyr::to_string(&note)
-            .map_err(|e| Error::new(format!("cannot write note: {e}")))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-            .map_err(|e| Error::new(format!("cannot write in {}: {e}", dir.display())))?;
-        tmp.write_all(text.as_bytes())?;
-        match tmp.persist_noclobber(&path) {
-            Ok(_) => return Ok(LoadedNote { note, file }),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(Error::new(format!(
-                    "cannot write {}: {}",
-                    path.display(),
-                    e.error
-                )));
-            }
-        }
-    }
-    Err(Error::new("cannot find a free note id"))
-}
-
-/// An 8-character id from the import key: stable, so two clones importing the same issue
-/// produce the same file and merge cleanly.
-fn fresh_id(seed: &str) -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in seed.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    // splitmix64 finaliser: FNV's high bits barely move between similar keys.
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^= h >> 31;
-    (0..8)
-        .map(|i| ALPHABET[((h >> (i * 5)) & 31) as usize] as char)
-        .collect()
 }

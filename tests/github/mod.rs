@@ -1,0 +1,8 @@
+//! Tests of `git incident action` and `import github` through the real binary, against a fake
+//! GitHub API on 127.0.0.1.
+
+#![allow(clippy::unwrap_used)]
+
+mod action;
+mod import;
+mod support;
