@@ -73,7 +73,15 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         ignore: ignore.build().ok(),
         github_repo_url: github_url(&repo),
     };
-    let plan = plan(&history.commits, &existing, &options);
+    let plan = plan(&history, &existing, &options);
+    if let Some(first) = plan.non_utf8_paths.first() {
+        // Notes are UTF-8 text: a lossily decoded name would match no file, so such paths are
+        // left out (the note still lists the fix commit) and said so once.
+        ctx.warn(&format!(
+            "left out {} file name(s) that are not UTF-8 (such as `{first}`): notes can only name UTF-8 paths",
+            plan.non_utf8_paths.len()
+        ));
+    }
 
     if args.dry_run {
         for draft in &plan.create {
@@ -116,6 +124,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         );
         if updated > 0 {
             summary.push_str(&format!(", {updated} updated with newer fix commits"));
+        }
+        if plan.rewritten > 0 {
+            summary.push_str(&format!(
+                ", {} recognised as rebased or amended copies of imported fixes",
+                plan.rewritten
+            ));
         }
         writeln!(ctx.err, "{summary}")?;
     }
