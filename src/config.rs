@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Default fix-commit pattern: word-bounded, case-insensitive. `prefix`, `fixtures`, `debug`
-/// and `fix_utils.rs` do not match (`_` is a word character, so `\bfix\b` skips `fix_utils`).
-pub const DEFAULT_FIX_PATTERN: &str = r"(?i)\b(fix(e[sd]|ing)?|bug ?fix(es)?|hot ?fix(es)?|bugs?|regression|crash(es|ed)?|panic(s|ked)?)\b";
+/// and `fix_utils.rs` do not match (`_` is a word character), nor do hyphenated compounds such
+/// as `fix-up` or `bug-free`, which name chores rather than fixes.
+pub const DEFAULT_FIX_PATTERN: &str = r"(?i)(?:^|[^\w-])(?:fix(?:e[sd]|ing)?|bug ?fix(?:es)?|hot ?fix(?:es)?|bugs?|regression|crash(?:es|ed)?|panic(?:s|ked)?)(?:[^\w-]|$)";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -346,6 +347,31 @@ match_threshold: {mt:?}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyphenated_compounds_are_not_fixes_but_words_are() {
+        let re = regex::Regex::new(DEFAULT_FIX_PATTERN).unwrap();
+        for not_fix in [
+            "fix-up whitespace",
+            "bug-free parser",
+            "prefix",
+            "fixtures",
+            "debug",
+            "fix_utils.rs",
+        ] {
+            assert!(!re.is_match(not_fix), "{not_fix}");
+        }
+        for fix in [
+            "Fix crash",
+            "fix: overflow",
+            "rt: fix panic",
+            "Bugfix",
+            "fixes #12",
+            "(fix)",
+        ] {
+            assert!(re.is_match(fix), "{fix}");
+        }
+    }
 
     #[test]
     fn config_that_parses_but_cannot_work_is_a_problem() {
