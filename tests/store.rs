@@ -1474,3 +1474,42 @@ fn a_symlinked_incidents_in_a_commit_tree_is_named_not_followed() {
     assert_eq!(set.warnings.len(), 1);
     assert_eq!(set.warnings[0].file, ".incidents");
 }
+
+#[test]
+fn validate_lists_every_error_but_only_the_first_warnings_unless_all() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Init", &[("src/lib.rs", "x\n")]);
+    for i in 0..25 {
+        repo.write(
+            &format!(".incidents/w{i:07}.yaml"),
+            &format!(
+                "version: 1\nid: w{i:07}\ntitle: Gone\nstatus: open\npaths:\n  - gone{i}.rs\n"
+            ),
+        );
+    }
+    repo.write(
+        ".incidents/zbad0000.yaml",
+        "version: 1\nid: zbad0000\ntitle: Bad\nstatus: closed\n",
+    );
+    let out = repo.run(&["validate"]);
+    assert_eq!(out.code, 1, "{}", out.snapshot());
+    assert!(out.stdout.contains("zbad0000.yaml:4:"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches(": warning: ").count(),
+        20,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("... and 5 more warnings"),
+        "{}",
+        out.stdout
+    );
+    let all = repo.run(&["validate", "--all"]);
+    assert_eq!(
+        all.stdout.matches(": warning: ").count(),
+        25,
+        "{}",
+        all.stdout
+    );
+}

@@ -17,7 +17,15 @@ pub struct Args {
     /// Output format: text, or json (`{"errors", "warnings", "problems": [...]}`)
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+
+    /// List every warning (text output lists every error, and the first 20 warnings)
+    #[arg(long)]
+    pub all: bool,
 }
+
+/// Warnings listed in text output without `--all`: after an import, notes naming files
+/// deleted since can number in the hundreds and bury the errors.
+const WARNINGS_SHOWN: usize = 20;
 
 /// Whether `text` names a commit in `repo` (a full or abbreviated hex id).
 pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
@@ -86,8 +94,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
             writeln!(ctx.out, "{text}")?;
         }
         TextOrJson::Text => {
+            let mut shown_warnings = 0;
             for p in &problems {
+                if p.level == Level::Warning {
+                    shown_warnings += 1;
+                    if !args.all && shown_warnings > WARNINGS_SHOWN {
+                        continue;
+                    }
+                }
                 write!(ctx.out, "{}", format_problem(p))?;
+            }
+            if !args.all && warnings > WARNINGS_SHOWN {
+                writeln!(
+                    ctx.out,
+                    "... and {} more warnings (`git incident validate --all` lists every one)",
+                    warnings - WARNINGS_SHOWN
+                )?;
             }
             if !ctx.quiet {
                 writeln!(
