@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Default fix-commit pattern: word-bounded, case-insensitive. `prefix`, `fixtures`, `debug`
-/// and `fix_utils.rs` do not match (`_` is a word character, so `\bfix\b` skips `fix_utils`).
-pub const DEFAULT_FIX_PATTERN: &str = r"(?i)\b(fix(e[sd]|ing)?|bug ?fix(es)?|hot ?fix(es)?|bugs?|regression|crash(es|ed)?|panic(s|ked)?)\b";
+/// and `fix_utils.rs` do not match (`_` is a word character), nor do hyphenated compounds such
+/// as `fix-up` or `bug-free`, which name chores rather than fixes.
+pub const DEFAULT_FIX_PATTERN: &str = r"(?i)(?:^|[^\w-])(?:fix(?:e[sd]|ing)?|bug ?fix(?:es)?|hot ?fix(?:es)?|bugs?|regression|crash(?:es|ed)?|panic(?:s|ked)?)(?:[^\w-]|$)";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -33,7 +34,7 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// Team capacity, for the escalation-load metric.
     pub capacity: Capacity,
-    /// Score from which `match` and the report call an incident a repeat of an earlier one.
+    /// Similarity (0 to 1) from which an incident is taken for a repeat of an earlier one.
     pub match_threshold: f64,
 }
 
@@ -122,6 +123,149 @@ impl Default for Capacity {
     }
 }
 
+/// A setting that parses but cannot work: its dotted key and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigProblem {
+    /// The key as written in the file, dotted for nested ones (`weights.incidents`).
+    pub key: String,
+    pub message: String,
+}
+
+impl Config {
+    /// Every setting that parses but cannot work (a regex that does not compile, a half-life
+    /// of 0, an infinite weight, an unknown version...), in the file's key order.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut push = |key: &str, message: String| {
+            out.push(ConfigProblem {
+                key: key.to_string(),
+                message,
+            })
+        };
+        if self.version != 1 {
+            push(
+                "version",
+                format!(
+                    "unsupported config version {} (this tool reads 1)",
+                    self.version
+                ),
+            );
+        }
+        if self.fix_pattern.trim().is_empty() {
+            push(
+                "fix_pattern",
+                "an empty fix_pattern would make every commit a fix".into(),
+            );
+        } else if let Err(e) = regex::Regex::new(&self.fix_pattern) {
+            let first = e.to_string();
+            let reason = first.lines().last().unwrap_or("invalid").trim();
+            let reason = reason.strip_prefix("error:").unwrap_or(reason).trim();
+            push(
+                "fix_pattern",
+                format!("fix_pattern is not a valid regular expression: {reason}"),
+            );
+        }
+        let weight = |v: f64| v.is_finite() && v >= 0.0;
+        for (name, map, known) in [
+            (
+                "severity_weights",
+                &self.severity_weights,
+                &["sev1", "sev2", "sev3", "sev4"][..],
+            ),
+            ("tier_weights", &self.tier_weights, &["L1", "L2", "L3"][..]),
+        ] {
+            for (k, v) in map {
+                if !known.contains(&k.as_str()) {
+                    push(
+                        &format!("{name}.{k}"),
+                        format!("{name} has `{k}`, which is not one of {}", known.join(", ")),
+                    );
+                } else if !weight(*v) {
+                    push(
+                        &format!("{name}.{k}"),
+                        format!("{name}.{k} is {v}; a weight is a finite number of 0 or more"),
+                    );
+                }
+            }
+        }
+        if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {
+            push(
+                "half_life_days",
+                format!(
+                    "half_life_days is {}; it must be a number of days above 0",
+                    self.half_life_days
+                ),
+            );
+        }
+        for (k, v) in [
+            ("incidents", self.weights.incidents),
+            ("fix_commits", self.weights.fix_commits),
+            ("regressions", self.weights.regressions),
+        ] {
+            if !weight(v) {
+                push(
+                    &format!("weights.{k}"),
+                    format!("weights.{k} is {v}; a weight is a finite number of 0 or more"),
+                );
+            }
+        }
+        let t = &self.thresholds;
+        if ![t.low, t.medium, t.high].iter().all(|v| v.is_finite()) {
+            push("thresholds", "thresholds must be finite numbers".into());
+        } else if !(t.low <= t.medium && t.medium <= t.high) {
+            push(
+                "thresholds",
+                format!(
+                    "thresholds must rise: low {} <= medium {} <= high {}",
+                    t.low, t.medium, t.high
+                ),
+            );
+        }
+        if self.rename_similarity > 100 {
+            push(
+                "rename_similarity",
+                format!(
+                    "rename_similarity is {}; it is a percentage (0 to 100)",
+                    self.rename_similarity
+                ),
+            );
+        }
+        for glob in &self.ignore {
+            if let Err(e) = globset::Glob::new(glob) {
+                push(
+                    "ignore",
+                    format!("ignore: `{glob}` is not a valid glob: {}", e.kind()),
+                );
+            }
+        }
+        if let Some(e) = self.capacity.engineers
+            && !(e.is_finite() && e > 0.0)
+        {
+            push(
+                "capacity.engineers",
+                format!("capacity.engineers is {e}; give a number above 0, or null"),
+            );
+        }
+        let hpw = self.capacity.hours_per_week;
+        if !(hpw.is_finite() && hpw > 0.0) {
+            push(
+                "capacity.hours_per_week",
+                format!("capacity.hours_per_week is {hpw}; it must be above 0"),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.match_threshold) {
+            push(
+                "match_threshold",
+                format!(
+                    "match_threshold is {}; it is between 0 and 1",
+                    self.match_threshold
+                ),
+            );
+        }
+        out
+    }
+}
+
 /// The text `git incident init` writes: every setting at its default, each explained.
 pub fn init_template() -> String {
     let d = Config::default();
@@ -175,7 +319,7 @@ capacity:
   engineers: {engineers}
   hours_per_week: {hpw:?}
 
-# Match score (0 to 1) from which `match` and `report` call an incident a repeat.
+# Similarity (0 to 1) from which an incident is taken for a repeat of an earlier one.
 match_threshold: {mt:?}
 ",
         version = d.version,
@@ -203,6 +347,54 @@ match_threshold: {mt:?}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyphenated_compounds_are_not_fixes_but_words_are() {
+        let re = regex::Regex::new(DEFAULT_FIX_PATTERN).unwrap();
+        for not_fix in [
+            "fix-up whitespace",
+            "bug-free parser",
+            "prefix",
+            "fixtures",
+            "debug",
+            "fix_utils.rs",
+        ] {
+            assert!(!re.is_match(not_fix), "{not_fix}");
+        }
+        for fix in [
+            "Fix crash",
+            "fix: overflow",
+            "rt: fix panic",
+            "Bugfix",
+            "fixes #12",
+            "(fix)",
+        ] {
+            assert!(re.is_match(fix), "{fix}");
+        }
+    }
+
+    #[test]
+    fn config_that_parses_but_cannot_work_is_a_problem() {
+        assert!(Config::default().problems().is_empty());
+        let text = "version: 2\nfix_pattern: \"(unclosed\"\nhalf_life_days: 0\n\
+                    severity_weights: {sev1: .nan}\n";
+        let config: Config = serde_saphyr::from_str(text).unwrap_or_else(|_| {
+            // The parser's non-finite policy may refuse `.nan` first; check the rest.
+            crate::store::parse::parse_config(
+                "version: 2\nfix_pattern: \"(unclosed\"\nhalf_life_days: 0\n",
+            )
+            .unwrap()
+        });
+        let keys: Vec<String> = config.problems().into_iter().map(|p| p.key).collect();
+        assert!(keys.contains(&"version".to_string()), "{keys:?}");
+        assert!(keys.contains(&"fix_pattern".to_string()), "{keys:?}");
+        assert!(keys.contains(&"half_life_days".to_string()), "{keys:?}");
+        let empty = Config {
+            fix_pattern: String::new(),
+            ..Config::default()
+        };
+        assert_eq!(empty.problems().len(), 1);
+    }
 
     #[test]
     fn init_template_reads_back_as_the_defaults() {

@@ -89,6 +89,19 @@ fn man_page_prints_and_installs() {
     assert_eq!(out.code, 0, "{}", out.snapshot());
     let page = std::fs::read_to_string(dir.path().join("man1/git-incident.1")).unwrap();
     assert!(page.contains(".TH git-incident"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("man1/git-incident.1"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o644,
+            "the man page must be readable by everyone"
+        );
+    }
 }
 
 #[test]

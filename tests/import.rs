@@ -297,3 +297,129 @@ fn hundreds_of_imported_notes_get_distinct_ids() {
     assert!(ids.iter().all(|id| id.len() == 8));
     std::fs::remove_file(&file).unwrap();
 }
+
+#[test]
+fn import_after_rebase_and_amend_creates_no_duplicates() {
+    let (mut repo, _) = history();
+    let first = repo.run(&["import", "commits"]);
+    assert_eq!(first.code, 0, "{}", first.snapshot());
+    let before = notes(&repo);
+    assert_eq!(before.len(), 4);
+    // Every commit gets a new id (new committer time), messages and author times stay.
+    repo.clock += 86_400;
+    repo.git(&["rebase", "-q", "-f", "--root"]);
+    let again = repo.run(&["import", "commits"]);
+    assert_eq!(again.code, 0, "{}", again.snapshot());
+    assert_eq!(again.stdout, "", "{}", again.snapshot());
+    assert!(
+        again.stderr.contains("created 0 notes") && again.stderr.contains("rebased or amended"),
+        "{}",
+        again.snapshot()
+    );
+    // Amend a fix commit that names no ticket (keyed by commit), then import again.
+    repo.commit_files(
+        "fix crash on empty session",
+        &[("src/session.rs", "fn session() { 3 }\n")],
+    );
+    assert_eq!(repo.run(&["import", "commits"]).stdout.lines().count(), 1);
+    repo.write("src/session.rs", "fn session() { 4 }\n");
+    repo.git(&["commit", "-q", "-a", "--amend", "--no-edit"]);
+    let amended = repo.run(&["import", "commits"]);
+    assert_eq!(amended.stdout, "", "{}", amended.snapshot());
+    assert_eq!(notes(&repo).len(), 5);
+}
+
+#[test]
+fn import_leaves_out_reverts_and_reverts_of_reverts() {
+    let (mut repo, _) = history();
+    let fix = repo.commit_files(
+        "fix login timeout",
+        &[("src/login.rs", "fn login() { 5 }\n")],
+    );
+    repo.git(&["revert", "--no-edit", &fix]);
+    repo.clock += 86_400;
+    repo.git(&["revert", "--no-edit", "HEAD"]);
+    repo.clock += 86_400;
+    repo.commit_files(
+        "revert \"fix typo in README\"",
+        &[("README.md", "# demo\n")],
+    );
+    let out = repo.run(&["import", "commits", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let titles: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(_, t)| t)
+        .collect();
+    assert!(titles.contains(&"fix login timeout"), "{}", out.stdout);
+    assert!(
+        titles
+            .iter()
+            .all(|t| !t.to_ascii_lowercase().contains("revert")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn imported_paths_are_current_files_so_validate_is_quiet() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add code",
+        &[
+            ("src/a.rs", "a\n"),
+            ("src/old.rs", "o\n"),
+            ("src/gone.rs", "g\n"),
+        ],
+    );
+    // One fix touches a file that is later deleted and one that survives.
+    repo.commit_files(
+        "fix panic in a",
+        &[("src/a.rs", "a1\n"), ("src/old.rs", "o1\n")],
+    );
+    // Another touches only a file deleted later.
+    repo.commit_files("fix leak in gone", &[("src/gone.rs", "g1\n")]);
+    repo.git(&["rm", "-q", "src/old.rs", "src/gone.rs"]);
+    repo.commit("Remove old code");
+    let out = repo.run(&["import", "commits"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let notes = notes(&repo);
+    let by_title: BTreeMap<&str, &Note> =
+        notes.values().map(|(_, n)| (n.title.as_str(), n)).collect();
+    assert_eq!(by_title["fix panic in a"].paths, ["src/a.rs"]);
+    // No file of the note exists any more: the historical path says what was fixed.
+    assert_eq!(by_title["fix leak in gone"].paths, ["src/gone.rs"]);
+    let validate = repo.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.snapshot());
+    assert_eq!(
+        validate.stderr.matches("matches no file").count()
+            + validate.stdout.matches("matches no file").count(),
+        1,
+        "{}",
+        validate.snapshot()
+    );
+}
+
+#[test]
+fn import_warns_once_and_leaves_out_non_utf8_paths() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add code", &[("src/a.rs", "a\n")]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.rs");
+    std::fs::write(repo.path().join(name), "x\n").unwrap();
+    repo.commit("Add the cafe");
+    std::fs::write(repo.path().join(name), "y\n").unwrap();
+    repo.commit_files("fix crash in cafe", &[("src/a.rs", "a1\n")]);
+    let out = repo.run(&["import", "commits"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(
+        out.stderr.matches("not UTF-8").count(),
+        1,
+        "{}",
+        out.snapshot()
+    );
+    let notes = notes(&repo);
+    let note = &notes.values().next().unwrap().1;
+    assert_eq!(note.paths, ["src/a.rs"]);
+}

@@ -10,4 +10,5 @@ mod github;
 mod history;
 mod import;
 mod report;
+mod repos;
 mod store;

@@ -227,3 +227,43 @@ fn import_then_report_on_tokio_history() {
     assert!(v["escalation_rate"].is_null());
     assert_eq!(v["repeat_issue_rate"]["declared"], 0.0);
 }
+
+#[test]
+fn report_labels_the_quarter_in_progress_future_quarters_and_until_alone() {
+    let repo = repo_with_notes();
+    let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let current = format!("{}Q{}", now.year(), (now.month() - 1) / 3 + 1);
+    let out = repo.run(&["report", "--quarter", &current]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(
+        out.stdout.contains(&format!("{current} to date"))
+            && out.stdout.contains(" days, compared with the same "),
+        "{}",
+        out.snapshot()
+    );
+    let future = repo.run(&["report", "--quarter", "2999Q1"]);
+    assert!(
+        future.stdout.contains("has not started"),
+        "{}",
+        future.snapshot()
+    );
+    let json = repo.run(&["report", "--quarter", "2999Q1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["period"]["status"], "not_started");
+    let until = repo.run(&["report", "--until", "2026-09-30"]);
+    assert_eq!(until.code, 0, "{}", until.snapshot());
+    assert!(
+        until
+            .stdout
+            .contains("Incident report 2026-07-01 to 2026-09-30")
+            && until.stdout.contains("--until without --since"),
+        "{}",
+        until.snapshot()
+    );
+    let default = repo.run(&["report"]);
+    assert!(
+        default.stdout.contains("is the last complete quarter"),
+        "{}",
+        default.snapshot()
+    );
+}

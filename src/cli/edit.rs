@@ -47,12 +47,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         }
         e.hint(kept.clone())
     })?;
+    // What every other command would refuse to read (limits, an invalid glob, ...) is not
+    // saved either.
+    if let Err(e) = store::parse_note(&file, &text) {
+        let message = match e {
+            store::StoreError::Unreadable { message, .. } => message,
+            other => other.to_string(),
+        };
+        return Err(Error::new(format!("{file} was not changed: {message}")).hint(kept));
+    }
     let ids_owned = store.ids()?;
     let ids = ids_owned.iter().map(String::as_str).collect();
     let exists = |t: &str| commit_exists(&repo, t);
     let checks = Checks {
         commit_exists: &exists,
         head_files: None,
+        shallow: repo.git.is_shallow().unwrap_or(false),
     };
     let mut problems = Vec::new();
     check_note(&file, &text, &note, &ids, &checks, &mut problems);

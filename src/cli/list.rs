@@ -21,7 +21,8 @@ pub struct Args {
     /// Only notes opened on or after this date (2026-09-14 or RFC 3339)
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<jiff::Timestamp>,
-    /// Only notes opened before the end of this date (2026-09-30 includes the whole day)
+    /// Only notes opened before the end of this date (2026-09-30 includes the whole day and
+    /// nothing after; a time is excluded itself)
     #[arg(long, value_name = "DATE", value_parser = parse_until)]
     pub until: Option<jiff::Timestamp>,
     /// Only notes with this tag (repeatable: any of them)
@@ -83,6 +84,13 @@ pub(super) fn load(store: &Store, ctx: &mut Ctx) -> Result<NoteSet> {
 /// True when one of the note's paths or globs covers `path` (a file or a directory).
 pub(super) fn note_touches(note: &store::Note, path: &str) -> bool {
     let path = path.trim_start_matches("./").trim_end_matches('/');
+    // A glob typed by the user (`src/sync/**`) is matched against the notes' paths.
+    if path.contains(['*', '?', '[', '{']) {
+        return note.paths.iter().any(|p| {
+            let p = p.trim_start_matches("./").trim_end_matches('/');
+            p == path || store::validate::path_matches(path, &[p.to_string()]).unwrap_or(false)
+        });
+    }
     note.paths.iter().any(|p| {
         let p = p.trim_start_matches("./").trim_end_matches('/');
         if p == path || p.starts_with(&format!("{path}/")) || path.starts_with(&format!("{p}/")) {
@@ -110,14 +118,17 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
             (None, _) => true,
         })
         .filter(|n| match (args.until, n.note.opened) {
-            (Some(until), Some(opened)) => opened <= until,
+            // Half-open, like `report`: `--until 2026-03-31` ends at 2026-04-01T00:00:00Z,
+            // which it does not include.
+            (Some(until), Some(opened)) => opened < until,
             (Some(_), None) => false,
             (None, _) => true,
         })
         .collect();
     match args.format {
         TextOrJson::Json => {
-            let items: Vec<serde_json::Value> = notes.iter().map(|n| store::to_json(n)).collect();
+            let items: Vec<serde_json::Value> =
+                notes.iter().map(|n| store.to_json_as_stored(n)).collect();
             let text = serde_json::to_string_pretty(&items)
                 .map_err(|e| Error::new(format!("cannot write JSON: {e}")))?;
             writeln!(ctx.out, "{text}")?;
@@ -125,7 +136,15 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         TextOrJson::Text => {
             if notes.is_empty() {
                 if !ctx.quiet {
-                    writeln!(ctx.err, "no incident notes")?;
+                    let skipped = set.warnings.len();
+                    let message = if set.notes.is_empty() && skipped > 0 {
+                        format!("no readable notes, {skipped} skipped")
+                    } else if set.notes.is_empty() {
+                        "no incident notes".to_string()
+                    } else {
+                        format!("no note matches, of {} notes", set.notes.len())
+                    };
+                    writeln!(ctx.err, "{message}")?;
                 }
                 return Ok(Outcome::Success);
             }

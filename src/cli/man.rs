@@ -61,6 +61,13 @@ fn write_page(dir: &Path, page: &[u8]) -> std::io::Result<PathBuf> {
     let path = man1.join("git-incident.1");
     let mut tmp = tempfile::NamedTempFile::new_in(&man1)?;
     tmp.write_all(page)?;
+    // A temporary file is private (0600); a man page is for everyone, like git's own.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)
 }

@@ -25,13 +25,14 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct Fields {
     /// One line saying what went wrong
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
-    /// A file or glob of the code involved (repeatable)
+    /// A file or glob of the code involved, relative to the current directory like a git
+    /// pathspec (repeatable)
     #[arg(long = "path", value_name = "PATH")]
     pub paths: Vec<String>,
     /// An error message, log line or stack trace as reported (repeatable)
-    #[arg(long = "symptom", value_name = "TEXT")]
+    #[arg(long = "symptom", value_name = "TEXT", allow_hyphen_values = true)]
     pub symptoms: Vec<String>,
     /// A tag (repeatable)
     #[arg(long = "tag", value_name = "TAG")]
@@ -53,10 +54,10 @@ pub struct Fields {
     #[arg(long, value_parser = parse_hours)]
     pub hours: Option<f64>,
     /// What caused it
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub root_cause: Option<String>,
     /// What fixed it
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub fix: Option<String>,
     /// A commit that fixed it (repeatable; any revision git understands)
     #[arg(long = "fixed-by", value_name = "REV")]
@@ -97,7 +98,7 @@ pub(super) fn no_editor() -> Error {
 
 fn parse_hours(s: &str) -> std::result::Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(h) if h.is_finite() && h >= 0.0 => Ok(h),
+        Ok(h) if h.is_finite() && (0.0..=store::MAX_HOURS).contains(&h) => Ok(h),
         _ => Err(format!("`{s}` is not a number of hours (like 6.5)")),
     }
 }
@@ -108,7 +109,15 @@ const DRAFT: &str = "INCIDENT_EDITMSG";
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let args = *args.fields;
     let (repo, store) = open(ctx)?;
-    let mut note = from_flags(&args, &repo, &store)?;
+    // Paths on the command line are relative to where the user stands, like a pathspec;
+    // those taken from --from-commit are repository-relative already.
+    let prefix = super::list::relative_prefix(&repo, ctx);
+    let paths = args
+        .paths
+        .iter()
+        .map(|p| repo_path(&prefix, p))
+        .collect::<Result<Vec<_>>>()?;
+    let mut note = from_flags(&args, paths, &repo, &store)?;
     if let Some(file) = &args.file {
         let path = ctx.cwd.join(file);
         let text = store::parse::read_limited(&path)
@@ -135,6 +144,21 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     if note.title.trim().is_empty() {
         return Err(Error::new("aborting: the title is empty").hint("give a one-line --title"));
     }
+    check_values(&note)?;
+    for warning in oddities(&note) {
+        ctx.warn(&warning);
+    }
+    if let Some(files) = super::validate::head_files(&repo) {
+        for p in &note.paths {
+            if !store::validate::path_matches(p, &files).unwrap_or(true) {
+                ctx.warn(&format!(
+                    "path `{}` matches no file at HEAD (paths are relative to the current \
+                     directory)",
+                    crate::output::sanitize(p)
+                ));
+            }
+        }
+    }
     if note.opened.is_none() {
         note.opened = Some(now());
     }
@@ -147,6 +171,116 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let created = store.create(note)?;
     writeln!(ctx.out, "{}", created.note.id)?;
     Ok(Outcome::Success)
+}
+
+/// A path given on the command line made repository-relative, like a git pathspec: relative
+/// to the current directory; `/`-absolute paths and paths that climb out of the repository
+/// are refused (a note names code of this repository only).
+pub(super) fn repo_path(prefix: &str, path: &str) -> Result<String> {
+    let refuse = |why: &str| {
+        Error::new(format!("--path `{}` {why}", crate::output::sanitize(path)))
+            .hint("give a path inside the repository, relative to the current directory")
+    };
+    if path.trim().is_empty() {
+        return Err(refuse("is empty"));
+    }
+    if path.starts_with('/') || path.starts_with('\\') {
+        return Err(refuse("is absolute"));
+    }
+    if path.chars().any(char::is_control) {
+        return Err(refuse("contains a control character"));
+    }
+    let mut parts: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(refuse("leads outside the repository"));
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if let Err(e) = store::validate::path_matches(&joined, &[]) {
+        return Err(refuse(&format!("is not a valid glob: {e}")));
+    }
+    if joined.is_empty() {
+        return Err(refuse("names the whole repository"));
+    }
+    if joined == store::DIR
+        || joined.starts_with(".incidents/")
+        || joined == ".git"
+        || joined.starts_with(".git/")
+    {
+        return Err(refuse("names the tool's own files, not code"));
+    }
+    Ok(joined)
+}
+
+/// Refuses values that can never be right: a title or tag on several lines, a tag with
+/// spaces or `#`.
+fn check_values(note: &Note) -> Result<()> {
+    if note.title.contains(['\n', '\r']) {
+        return Err(Error::new("the title has several lines")
+            .hint("give one line; put details in --symptom or --root-cause"));
+    }
+    for tag in &note.tags {
+        if tag.is_empty()
+            || tag
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '#')
+        {
+            return Err(Error::new(format!(
+                "tag `{}` is not a word",
+                crate::output::sanitize(tag)
+            ))
+            .hint("tags are single words like `performance` or `db-timeout`"));
+        }
+    }
+    Ok(())
+}
+
+/// Values that are allowed but probably a slip, each as a one-line warning.
+fn oddities(note: &Note) -> Vec<String> {
+    let mut out = Vec::new();
+    let now = now();
+    let day = jiff::SignedDuration::from_hours(24);
+    for (name, ts) in [("opened", note.opened), ("resolved", note.resolved)] {
+        if let Some(ts) = ts {
+            if ts.duration_since(now) > day {
+                out.push(format!("{name} {ts} is in the future"));
+            } else if ts.as_second() < 0 {
+                out.push(format!("{name} {ts} is before 1970"));
+            }
+        }
+    }
+    if let Some(h) = note.hours()
+        && h > 2000.0
+    {
+        out.push(format!(
+            "{h} hours of investigation is more than a person-year; is the unit right?"
+        ));
+    }
+    if !note.commits.fixed_by.is_empty()
+        && matches!(note.status, Status::Open | Status::Investigating)
+    {
+        out.push(format!(
+            "the note has a fix commit but its status is {}; pass --status resolved or \
+             --resolved DATE if it is fixed",
+            note.status
+        ));
+    }
+    if note
+        .commits
+        .introduced_by
+        .iter()
+        .any(|c| note.commits.fixed_by.contains(c))
+    {
+        out.push("the same commit is given as introducing and fixing the incident".into());
+    }
+    out
 }
 
 /// A note from the edited text (its id, if any, is kept only when valid).
@@ -169,7 +303,7 @@ fn is_blank(text: &str) -> bool {
 }
 
 /// The note the flags describe (title may still be empty).
-fn from_flags(args: &Fields, repo: &Repo, store: &Store) -> Result<Note> {
+fn from_flags(args: &Fields, paths: Vec<String>, repo: &Repo, store: &Store) -> Result<Note> {
     let mut note = Note {
         version: 1,
         id: String::new(),
@@ -179,7 +313,7 @@ fn from_flags(args: &Fields, repo: &Repo, store: &Store) -> Result<Note> {
         tier: args.tier,
         opened: args.opened,
         resolved: args.resolved,
-        paths: args.paths.clone(),
+        paths,
         symptoms: args.symptoms.clone(),
         commits: Commits::default(),
         root_cause: args.root_cause.clone(),

@@ -22,8 +22,9 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// End of the period, included when a bare date (default: now)
-    #[arg(long, value_name = "DATE", requires = "since")]
+    /// End of the period, included when a bare date (default: now; alone, the period is the
+    /// three months before it)
+    #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 
     /// Output format
@@ -40,22 +41,67 @@ fn period_error(e: PeriodError) -> Error {
     Error::new(e.to_string()).hint(hint)
 }
 
-/// The period the flags name; `now` decides the default (the last complete quarter).
-pub fn period(args: &Args, now: jiff::Timestamp) -> Result<Period> {
+/// The period the flags name, and a sentence saying how it was chosen when the flags alone do
+/// not: `now` decides the default (the last complete quarter) and cuts a quarter in progress.
+pub fn period(args: &Args, now: jiff::Timestamp) -> Result<(Period, Option<String>)> {
     if let Some(q) = &args.quarter {
-        return Period::quarter(q).map_err(period_error);
+        let period = Period::quarter(q).map_err(period_error)?.as_of(now);
+        let note = if let Some((elapsed, total)) = period.to_date_days() {
+            Some(format!(
+                "{} is in progress: figures are to date ({}), {elapsed} of {total} days, compared with the same {elapsed} days of the previous quarter",
+                period.label().trim_end_matches(" to date"),
+                day(now)
+            ))
+        } else if period.not_started(now) {
+            Some(format!(
+                "{} has not started yet (it begins {}): there is nothing to report",
+                period.label(),
+                day(period.since)
+            ))
+        } else {
+            None
+        };
+        return Ok((period, note));
     }
-    if let Some(since) = &args.since {
-        return Period::between(since, args.until.as_deref(), now).map_err(period_error);
+    match (&args.since, &args.until) {
+        (Some(since), until) => Period::between(since, until.as_deref(), now)
+            .map(|p| (p, None))
+            .map_err(period_error),
+        (None, Some(until)) => {
+            let period = Period::quarter_until(until).map_err(period_error)?;
+            let note = format!(
+                "--until without --since: the period is the three months before {} ({} to {})",
+                until.trim(),
+                day(period.since),
+                period.label().rsplit(' ').next().unwrap_or_default()
+            );
+            Ok((period, Some(note)))
+        }
+        (None, None) => {
+            let period = Period::quarter_of(now)
+                .map(|q| q.previous())
+                .ok_or_else(|| Error::new("cannot tell the current quarter from the clock"))?;
+            let current = Period::quarter_of(now)
+                .map(|q| q.label())
+                .unwrap_or_default();
+            let note = format!(
+                "no period given: {} is the last complete quarter (--quarter {current} for the quarter to date)",
+                period.label()
+            );
+            Ok((period, Some(note)))
+        }
     }
-    Period::quarter_of(now)
-        .map(|q| q.previous())
-        .ok_or_else(|| Error::new("cannot tell the current quarter from the clock"))
+}
+
+fn day(t: jiff::Timestamp) -> String {
+    t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let now = jiff::Timestamp::now();
-    let period = period(&args, now)?;
+    let (period, note) = period(&args, now)?;
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
     let store = crate::store::Store::new(&root);
@@ -68,7 +114,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let config = load_config(&store, ctx);
     let fragile = fragile_files(&repo, &set, &config, args.top, &period, now, ctx);
     let notes: Vec<crate::store::Note> = set.notes.into_iter().map(|n| n.note).collect();
-    let report = report::compute(&notes, &period, &config.capacity, fragile);
+    let mut report = report::compute(&notes, &period, &config.capacity, fragile);
+    report.period.note = note;
+    if period.not_started(now) {
+        report.period.status = "not_started";
+    }
     let text = match args.format {
         Format::Text => report::render_text::render(&report),
         Format::Markdown => report::render_markdown::render(&report),

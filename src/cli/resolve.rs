@@ -23,7 +23,8 @@ pub struct Args {
     /// What fixed it
     #[arg(long, value_name = "TEXT")]
     pub fix: Option<String>,
-    /// When it was resolved (default: now; 2026-09-14 or RFC 3339)
+    /// When it was resolved (default: the note's existing date, else now; 2026-09-14 or
+    /// RFC 3339)
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub resolved: Option<jiff::Timestamp>,
     /// The new status
@@ -47,7 +48,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         push_unique(&mut note.commits.fixed_by, resolve_rev(&repo, rev)?);
     }
     note.status = args.status;
-    let resolved = args.resolved.unwrap_or_else(now);
+    // An existing date stays (adding a second fix commit must not move the incident's
+    // time to resolve); --resolved changes it on purpose.
+    let resolved = match (args.resolved, note.resolved) {
+        (Some(given), _) => given,
+        (None, Some(existing)) => existing,
+        (None, None) => now(),
+    };
     if let Some(opened) = note.opened
         && resolved < opened
     {

@@ -37,7 +37,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let loaded = store.read(&id)?;
     match args.format {
         ShowFormat::Json => {
-            let text = serde_json::to_string_pretty(&store::to_json(&loaded))
+            let text = serde_json::to_string_pretty(&store.to_json_as_stored(&loaded))
                 .map_err(|e| Error::new(format!("cannot write JSON: {e}")))?;
             writeln!(ctx.out, "{text}")?;
         }

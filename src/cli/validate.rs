@@ -17,7 +17,15 @@ pub struct Args {
     /// Output format: text, or json (`{"errors", "warnings", "problems": [...]}`)
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+
+    /// List every warning (text output lists every error, and the first 20 warnings)
+    #[arg(long)]
+    pub all: bool,
 }
+
+/// Warnings listed in text output without `--all`: after an import, notes naming files
+/// deleted since can number in the hundreds and bury the errors.
+const WARNINGS_SHOWN: usize = 20;
 
 /// Whether `text` names a commit in `repo` (a full or abbreviated hex id).
 pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
@@ -28,8 +36,11 @@ pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
             .map(|h| h.kind() == gix::object::Kind::Commit)
             .unwrap_or(false);
     }
+    // `^{commit}` lets a short id that is ambiguous among all objects name its one commit,
+    // as `git rev-parse c12f^{commit}` does.
     repo.git
-        .rev_parse_single(text)
+        .rev_parse_single(format!("{text}^{{commit}}").as_str())
+        .or_else(|_| repo.git.rev_parse_single(text))
         .ok()
         .and_then(|id| id.object().ok())
         .is_some_and(|o| o.kind == gix::object::Kind::Commit)
@@ -57,8 +68,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let checks = Checks {
         commit_exists: &exists,
         head_files: files.as_deref(),
+        shallow: repo.git.is_shallow().unwrap_or(false),
     };
     let problems = validate(&store, &checks)?;
+    if checks.shallow {
+        // Said once, not per commit: a CI checkout with fetch-depth 1 is the usual case.
+        ctx.warn(
+            "history is cut (shallow clone): commit ids older than the cut were not checked; \
+             run `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)",
+        );
+    }
     let notes = store.ids()?.len();
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     let warnings = problems.len() - errors;
@@ -75,8 +94,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
             writeln!(ctx.out, "{text}")?;
         }
         TextOrJson::Text => {
+            let mut shown_warnings = 0;
             for p in &problems {
+                if p.level == Level::Warning {
+                    shown_warnings += 1;
+                    if !args.all && shown_warnings > WARNINGS_SHOWN {
+                        continue;
+                    }
+                }
                 write!(ctx.out, "{}", format_problem(p))?;
+            }
+            if !args.all && warnings > WARNINGS_SHOWN {
+                writeln!(
+                    ctx.out,
+                    "... and {} more warnings (`git incident validate --all` lists every one)",
+                    warnings - WARNINGS_SHOWN
+                )?;
             }
             if !ctx.quiet {
                 writeln!(

@@ -33,7 +33,7 @@ pub struct ImportOptions {
 }
 
 /// A closed issue, as the import uses it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Issue {
     pub number: u64,
     pub title: String,
@@ -370,6 +370,12 @@ pub fn to_note(
             .filter(|u| !u.is_empty()),
     );
     links.dedup();
+    // A transferred or re-imported issue can report a close before its creation; a note
+    // must never be resolved before it opened, so the earlier instant is taken as opened.
+    let (opened, resolved) = match (issue.created_at, issue.closed_at) {
+        (Some(created), Some(closed)) if closed < created => (Some(closed), Some(created)),
+        times => times,
+    };
     let status = match issue.state_reason.as_deref() {
         Some("not_planned") => Status::Wontfix,
         _ => Status::Resolved,
@@ -381,8 +387,8 @@ pub fn to_note(
         status,
         severity,
         tier: None,
-        opened: issue.created_at,
-        resolved: issue.closed_at,
+        opened,
+        resolved,
         paths: paths.into_iter().collect(),
         symptoms: code_blocks(&issue.body),
         commits: Commits {
@@ -455,6 +461,17 @@ mod tests {
             ["TimeoutError: checkout exceeded 30s", "panic at x"]
         );
         assert!(code_blocks("```\nunclosed").is_empty());
+    }
+
+    #[test]
+    fn issue_closed_before_created_never_gives_a_note_resolved_before_opened() {
+        let issue = Issue {
+            created_at: Some("2026-03-02T00:00:00Z".parse().unwrap()),
+            closed_at: Some("2026-03-01T00:00:00Z".parse().unwrap()),
+            ..Issue::default()
+        };
+        let note = to_note("o/r", &issue, &[], &[], None);
+        assert!(note.opened <= note.resolved);
     }
 
     #[test]

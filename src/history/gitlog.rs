@@ -52,6 +52,11 @@ pub fn run(
             "log.follow=false",
             "-c",
             "log.mailmap=true",
+            // With --git-dir, git looks for `.mailmap` in the current directory, which is not
+            // the work tree when run from a subdirectory or a library caller: read the
+            // committed one (as git does for bare repositories).
+            "-c",
+            "mailmap.blob=HEAD:.mailmap",
             "-c",
             &format!("diff.renameLimit={rename_limit}"),
             "log",

@@ -6,9 +6,10 @@
 //! later fixes of the same ticket find the note to grow.
 
 use super::tickets::{Ticket, tickets};
-use crate::history::{ChangeKind, Commit};
+use crate::history::{ChangeKind, Commit, History};
 use crate::store::{Commits, Note, Source, Status};
-use std::collections::HashMap;
+use gix::bstr::{BString, ByteSlice};
+use std::collections::{HashMap, HashSet};
 
 /// What to import, besides the history.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +71,12 @@ pub struct Plan {
     pub grow: Vec<Growth>,
     /// Fix commits considered (after `--since`, merges left out).
     pub fix_commits: usize,
+    /// Fix commits recognised as rebased, amended or cherry-picked copies of commits a note
+    /// already lists (same author time and subject, or the same ticket and time span).
+    pub rewritten: usize,
+    /// Changed paths left out of notes because they are not UTF-8 (notes are UTF-8 text, and
+    /// a lossily decoded name would match no file), for one warning.
+    pub non_utf8_paths: Vec<String>,
 }
 
 /// A group of fix commits under one key, oldest first.
@@ -83,9 +90,10 @@ struct Group<'a> {
 
 /// Plan the import of `history` (newest first, as the history engine walks it) given the notes
 /// already in the store.
-pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
+pub fn plan(history: &History, existing: &[Note], options: &Options) -> Plan {
     let current = current_names(history);
     let fixes: Vec<(usize, &Commit)> = history
+        .commits
         .iter()
         .enumerate()
         .rev()
@@ -123,14 +131,19 @@ pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
         }
     }
 
-    let known = Known::new(existing);
+    let known = Known::new(existing, history);
     for group in groups {
-        let fresh: Vec<(usize, &Commit)> = group
-            .commits
-            .iter()
-            .filter(|(_, c)| known.listing(&c.id.to_string()).is_none())
-            .copied()
-            .collect();
+        let mut fresh: Vec<(usize, &Commit)> = Vec::new();
+        for &(at, c) in &group.commits {
+            if known.listing(&c.id.to_string()).is_some() {
+                continue;
+            }
+            if known.rewritten(c, &group.key) {
+                plan.rewritten += 1;
+                continue;
+            }
+            fresh.push((at, c));
+        }
         if fresh.is_empty() {
             plan.already += 1;
             continue;
@@ -144,7 +157,7 @@ pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
                 .filter_map(|(_, c)| known.listing(&c.id.to_string()))
                 .find(|n| n.source == Some(Source::Commit))
         });
-        let Some(draft) = draft_note(&group, &fresh, &current, options) else {
+        let Some(draft) = draft_note(&group, &fresh, &current, options, &mut plan) else {
             continue;
         };
         match owner {
@@ -170,12 +183,21 @@ pub fn plan(history: &[Commit], existing: &[Note], options: &Options) -> Plan {
 struct Known<'a> {
     by_fix: HashMap<String, &'a Note>,
     by_key: HashMap<&'a str, &'a Note>,
+    /// Imported notes by (opened, title): the author time and subject of their first fix,
+    /// which a rebase, an amend or a cherry-pick keeps while the commit id changes.
+    by_signature: HashMap<(i64, &'a str), &'a Note>,
+    /// Imported notes listing a fix commit that is no longer in the walked history: their
+    /// commits were rewritten (rebase, amend, squash) or dropped.
+    stale: HashSet<&'a str>,
 }
 
 impl<'a> Known<'a> {
-    fn new(existing: &'a [Note]) -> Self {
+    fn new(existing: &'a [Note], history: &History) -> Self {
         let mut by_fix = HashMap::new();
         let mut by_key = HashMap::new();
+        let mut by_signature = HashMap::new();
+        let mut stale = HashSet::new();
+        let walked: HashSet<String> = history.commits.iter().map(|c| c.id.to_string()).collect();
         for note in existing {
             for id in note.commits.fixed_by.iter().filter(|f| f.len() >= 7) {
                 by_fix.entry(id.to_ascii_lowercase()).or_insert(note);
@@ -183,8 +205,58 @@ impl<'a> Known<'a> {
             if let Some(key) = note.imported_from.as_deref() {
                 by_key.entry(key).or_insert(note);
             }
+            if note.source == Some(Source::Commit) {
+                if let Some(opened) = note.opened {
+                    by_signature
+                        .entry((opened.as_second(), note.title.trim()))
+                        .or_insert(note);
+                }
+                // Only full ids can be checked cheaply against the walk; a short id a person
+                // wrote is left alone.
+                if note
+                    .commits
+                    .fixed_by
+                    .iter()
+                    .any(|f| f.len() == 40 && !walked.contains(&f.to_ascii_lowercase()))
+                {
+                    stale.insert(note.id.as_str());
+                }
+            }
         }
-        Known { by_fix, by_key }
+        Known {
+            by_fix,
+            by_key,
+            by_signature,
+            stale,
+        }
+    }
+
+    /// `commit` (listed by no note) is a rewritten copy of a fix an imported note already
+    /// has: a note's first fix had the same author time and subject, or the note of the
+    /// commit's ticket lost some of its commits from history and covers the commit's time.
+    fn rewritten(&self, commit: &Commit, key: &str) -> bool {
+        if self
+            .by_signature
+            .contains_key(&(commit.author_time, commit.summary().trim()))
+        {
+            return true;
+        }
+        let Some(note) = self.by_key(key).filter(|_| key.starts_with("ticket:")) else {
+            return false;
+        };
+        let within = |t: Option<jiff::Timestamp>, after: bool| {
+            t.is_some_and(|t| {
+                let t = t.as_second();
+                if after {
+                    commit.author_time >= t
+                } else {
+                    commit.author_time <= t
+                }
+            })
+        };
+        self.stale.contains(note.id.as_str())
+            && within(note.opened, true)
+            && within(note.resolved, false)
     }
 
     /// The note listing commit `id` (full, lowercase) as a fix, by its full id or a prefix of
@@ -205,62 +277,133 @@ impl<'a> Known<'a> {
 /// commits it merges carry the fix and are imported themselves), not before `--since`.
 fn is_importable(commit: &Commit, options: &Options) -> bool {
     commit.is_fix
+        && !is_revert_like(&commit.message)
         && commit.parents.len() <= 1
         && options
             .since
             .is_none_or(|since| commit.author_time >= since.as_second())
 }
 
-/// For every commit, the current name of each path it changed: later renames applied. History
-/// is newest first, so walking it in order sees each rename before the older commits that used
-/// the old name. Indexed like `history`.
-fn current_names(history: &[Commit]) -> Vec<HashMap<String, String>> {
-    let mut renamed: HashMap<String, String> = HashMap::new();
-    let mut out = Vec::with_capacity(history.len());
-    for commit in history {
-        // Paths in this commit are mapped with the renames of strictly newer commits.
-        let mut map = HashMap::new();
-        for change in &commit.changes {
-            let path = change.path.to_string();
-            if let Some(now) = renamed.get(&path) {
-                map.insert(path, now.clone());
-            }
-        }
-        out.push(map);
-        for change in &commit.changes {
-            if let (ChangeKind::Renamed, Some(old)) = (change.kind, &change.previous) {
-                let new = change.path.to_string();
-                let now = renamed.get(&new).cloned().unwrap_or(new);
-                renamed.insert(old.to_string(), now);
+/// For every commit, the name at the tip of each path it changed that still exists there,
+/// renames followed forward with the history engine's lineage (`touches_by_file`). A path
+/// missing from a commit's map was deleted since (or was deleted by that commit). Indexed
+/// like `history.commits`. Without a file list (a history built by hand), every path counts
+/// as existing, under the names later renames gave it.
+fn current_names(history: &History) -> Vec<HashMap<BString, String>> {
+    let mut out: Vec<HashMap<BString, String>> = vec![HashMap::new(); history.commits.len()];
+    if history.files.is_empty() {
+        return renamed_forward(&history.commits);
+    }
+    for (file, lineage) in history.touches_by_file() {
+        // A tip name that is not UTF-8 cannot be written into a note; its changes fall to
+        // the caller's non-UTF-8 handling.
+        let Ok(name) = file.to_str().map(str::to_string) else {
+            continue;
+        };
+        for &ci in &lineage.commits {
+            let Some(commit) = history.commits.get(ci) else {
+                continue;
+            };
+            for change in &commit.changes {
+                if change.kind != ChangeKind::Deleted
+                    && (change.path == file || lineage.names.contains(&change.path))
+                {
+                    out[ci].insert(change.path.clone(), name.clone());
+                }
             }
         }
     }
     out
 }
 
+/// Every changed path under the name later renames gave it (newest first, so each rename is
+/// seen before the older commits that used the old name).
+fn renamed_forward(history: &[Commit]) -> Vec<HashMap<BString, String>> {
+    let mut renamed: HashMap<BString, BString> = HashMap::new();
+    let mut out = Vec::with_capacity(history.len());
+    for commit in history {
+        let mut map = HashMap::new();
+        for change in &commit.changes {
+            let now = renamed.get(&change.path).unwrap_or(&change.path);
+            if let Ok(now) = now.to_str() {
+                map.insert(change.path.clone(), now.to_string());
+            }
+        }
+        out.push(map);
+        for change in &commit.changes {
+            if let (ChangeKind::Renamed, Some(old)) = (change.kind, &change.previous) {
+                let now = renamed
+                    .get(&change.path)
+                    .cloned()
+                    .unwrap_or_else(|| change.path.clone());
+                renamed.insert(old.clone(), now);
+            }
+        }
+    }
+    out
+}
+
+/// A revert, or a revert of a revert, in any capitalisation (`revert "fix typo"`, `Revert
+/// "Revert ..."`, `Reapply ...`, a `This reverts commit X` body): it undoes or repeats an
+/// earlier change and is no new incident. The history engine's matcher catches the usual
+/// `Revert "` form; this also catches hand-written ones.
+fn is_revert_like(message: &str) -> bool {
+    let subject = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start()
+        .to_ascii_lowercase();
+    let word = |w: &str| {
+        subject
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '"', ':', '(']))
+    };
+    word("revert") || word("reapply") || message.contains("This reverts commit ")
+}
+
 fn draft_note(
     group: &Group,
     fresh: &[(usize, &Commit)],
-    current: &[HashMap<String, String>],
+    current: &[HashMap<BString, String>],
     options: &Options,
+    plan: &mut Plan,
 ) -> Option<Note> {
     let (Some((_, first)), Some((_, last))) = (fresh.first(), fresh.last()) else {
         return None;
     };
+    // Files under their names at the tip; files deleted since are kept only when none of the
+    // note's files exists any more, so that the note still says what was fixed.
     let mut paths: Vec<String> = Vec::new();
+    let mut gone: Vec<String> = Vec::new();
     for (at, commit) in fresh {
         let names = current.get(*at);
         for change in &commit.changes {
-            let raw = change.path.to_string();
-            let path = names.and_then(|m| m.get(&raw)).cloned().unwrap_or(raw);
+            let (path, exists) = match names.and_then(|m| m.get(&change.path)) {
+                Some(now) => (now.clone(), true),
+                None => match change.path.to_str() {
+                    Ok(p) => (p.to_string(), false),
+                    Err(_) => {
+                        let lossy = change.path.to_str_lossy().into_owned();
+                        if !plan.non_utf8_paths.contains(&lossy) {
+                            plan.non_utf8_paths.push(lossy);
+                        }
+                        continue;
+                    }
+                },
+            };
+            let list = if exists { &mut paths } else { &mut gone };
             if path.starts_with(".incidents/")
                 || options.ignore.as_ref().is_some_and(|g| g.is_match(&path))
-                || paths.contains(&path)
+                || list.contains(&path)
             {
                 continue;
             }
-            paths.push(path);
+            list.push(path);
         }
+    }
+    if paths.is_empty() {
+        paths = gone;
     }
     paths.sort();
     let mut links: Vec<String> = Vec::new();
@@ -356,6 +499,15 @@ mod tests {
         }
     }
 
+    /// Plan over a history built by hand (no tip file list: every path counts as existing).
+    fn run(h: &[Commit], existing: &[Note], options: &Options) -> Plan {
+        let history = History {
+            commits: h.to_vec(),
+            ..History::default()
+        };
+        plan(&history, existing, options)
+    }
+
     /// History newest first, as the engine gives it.
     fn history() -> Vec<Commit> {
         let mut h = vec![
@@ -393,7 +545,7 @@ mod tests {
 
     #[test]
     fn groups_fixes_by_ticket_and_follows_renames() {
-        let plan = plan(&history(), &[], &Options::default());
+        let plan = run(&history(), &[], &Options::default());
         assert_eq!(plan.fix_commits, 4);
         let keys: Vec<&str> = plan.create.iter().map(|d| d.key.as_str()).collect();
         assert_eq!(
@@ -417,7 +569,7 @@ mod tests {
     #[test]
     fn importing_what_is_imported_creates_nothing() {
         let h = history();
-        let first = plan(&h, &[], &Options::default());
+        let first = run(&h, &[], &Options::default());
         let existing: Vec<Note> = first
             .create
             .into_iter()
@@ -427,7 +579,7 @@ mod tests {
                 ..d.note
             })
             .collect();
-        let second = plan(&h, &existing, &Options::default());
+        let second = run(&h, &existing, &Options::default());
         assert!(second.create.is_empty());
         assert_eq!(second.already, 3);
         assert!(second.grow.is_empty());
@@ -436,11 +588,11 @@ mod tests {
     #[test]
     fn a_new_fix_for_an_imported_ticket_grows_its_note() {
         let h = history();
-        let first = plan(&h[1..], &[], &Options::default());
+        let first = run(&h[1..], &[], &Options::default());
         let existing: Vec<Note> = first.create.into_iter().map(|d| d.note).collect();
         let mut newer = vec![commit(8, "fix overflow, third time (#12)", true, &[])];
         newer.extend(h);
-        let second = plan(&newer, &existing, &Options::default());
+        let second = run(&newer, &existing, &Options::default());
         assert!(second.create.is_empty());
         assert_eq!(second.grow.len(), 1);
         assert_eq!(second.grow[0].key, "ticket:#12");
@@ -463,7 +615,7 @@ mod tests {
             since: Some("2024-01-05T00:00:00Z".parse().unwrap()),
             ..Options::default()
         };
-        let plan = plan(&h, &[], &options);
+        let plan = run(&h, &[], &options);
         assert_eq!(plan.fix_commits, 2);
         assert_eq!(plan.create.len(), 2);
     }
@@ -478,9 +630,9 @@ mod tests {
             },
             source: Some(Source::Manual),
             imported_from: None,
-            ..plan(&h, &[], &Options::default()).create[0].note.clone()
+            ..run(&h, &[], &Options::default()).create[0].note.clone()
         };
-        let plan = plan(&h, &[manual], &Options::default());
+        let plan = run(&h, &[manual], &Options::default());
         assert_eq!(plan.create.len(), 2);
         assert_eq!(plan.already, 1);
     }

@@ -48,15 +48,33 @@ pub struct PeriodOut {
     pub until: String,
     pub label: String,
     pub days: f64,
+    /// `complete`, `to_date` (a quarter in progress, cut at the time of the report) or
+    /// `not_started` (a period that begins after it).
+    pub status: &'static str,
+    /// For a quarter to date: the days begun so far, and the days in the whole quarter.
+    pub days_elapsed: Option<i64>,
+    pub days_in_quarter: Option<i64>,
+    /// How the period was chosen or cut, when the flags alone do not say (the default
+    /// quarter, `--until` alone, the previous period cut to the same length).
+    pub note: Option<String>,
 }
 
 impl From<&Period> for PeriodOut {
     fn from(p: &Period) -> Self {
+        let to_date = p.to_date_days();
         PeriodOut {
             since: p.since.to_string(),
             until: p.until.to_string(),
             label: p.label(),
             days: round(p.days(), 2),
+            status: if to_date.is_some() {
+                "to_date"
+            } else {
+                "complete"
+            },
+            days_elapsed: to_date.map(|d| d.0),
+            days_in_quarter: to_date.map(|d| d.1),
+            note: None,
         }
     }
 }

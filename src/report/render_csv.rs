@@ -23,8 +23,9 @@ const HEADER: &[&str] = &[
 ];
 
 fn field(s: &str) -> String {
-    // A leading `=`, `+`, `-` or `@` makes spreadsheets run the cell as a formula.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    // A leading `=`, `+`, `-` or `@` makes spreadsheets run the cell as a formula; so does a
+    // tab or carriage return before one (OWASP's CSV injection list).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -72,4 +73,19 @@ pub fn render(report: &Report) -> String {
         o.push('\n');
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn csv_cells_that_spreadsheets_would_run_as_formulas_are_neutralised() {
+        assert_eq!(field("=1+1"), "'=1+1");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\t=cmd"), "'\t=cmd");
+        assert_eq!(field("\r=cmd"), "\"'\r=cmd\"");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("plain"), "plain");
+    }
 }

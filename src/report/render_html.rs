@@ -93,6 +93,9 @@ pub fn render(report: &Report) -> String {
         t = esc(&title),
         p = esc(&report.previous.period.label)
     );
+    if let Some(note) = &report.period.note {
+        let _ = writeln!(o, "<p class=\"muted\">Note: {}.</p>", esc(note));
+    }
     if report.incidents == 0 {
         let _ = writeln!(
             o,

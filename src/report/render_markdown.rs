@@ -24,6 +24,10 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(o, "# Incident report {}", period_line(report));
     let _ = writeln!(o);
     let _ = writeln!(o, "Compared with {}.", report.previous.period.label);
+    if let Some(note) = &report.period.note {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "_Note: {note}._");
+    }
     let _ = writeln!(o);
     if report.incidents == 0 {
         let _ = writeln!(

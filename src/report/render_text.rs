@@ -95,6 +95,9 @@ pub fn render(report: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Incident report {}", period_line(report));
     let _ = writeln!(o, "Compared with {}", report.previous.period.label);
+    if let Some(note) = &report.period.note {
+        let _ = writeln!(o, "Note: {note}.");
+    }
     let _ = writeln!(o);
     if report.incidents == 0 {
         let _ = writeln!(

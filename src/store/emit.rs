@@ -505,6 +505,37 @@ mod tests {
     }
 
     #[test]
+    fn render_escapes_control_characters_in_every_text_field_whoever_calls_it() {
+        // `import github` passes issue titles straight through: an ESC from a stranger's
+        // issue must never reach the file (or a terminal that cats it) raw.
+        let nasty = "fix \u{1b}[31mred\u{1b}[0m \u{7}bell \u{9b}csi\u{85}nel";
+        let mut note = note_with(&mut Rng(3));
+        note.title = nasty.to_string();
+        note.symptoms = vec![nasty.to_string(), format!("{nasty}\nsecond line")];
+        note.root_cause = Some(nasty.to_string());
+        note.tags = vec![nasty.to_string()];
+        note.environment = Some([(nasty.to_string(), nasty.to_string())].into());
+        note.investigation = Some(super::super::note::Investigation {
+            hours: None,
+            checked: vec![Checked {
+                what: nasty.to_string(),
+                result: Some(nasty.to_string()),
+            }],
+            escalations: vec![],
+        });
+        let text = render(&note);
+        for c in text.chars() {
+            assert!(
+                c == '\n' || !(c.is_control() || c == '\u{85}'),
+                "raw {c:?} in\n{text}"
+            );
+        }
+        assert!(text.contains("\\x1b[31m"), "{text}");
+        let back = parse_note(&text).unwrap();
+        assert_eq!(back, note);
+    }
+
+    #[test]
     fn ambiguous_scalars_are_quoted() {
         for s in [
             "0192117",

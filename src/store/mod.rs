@@ -8,6 +8,9 @@
 pub mod editor;
 pub mod emit;
 pub mod id;
+pub mod limits;
+pub mod lock;
+mod loose;
 pub mod note;
 pub mod parse;
 pub mod patch;
@@ -97,10 +100,19 @@ pub enum StoreError {
         prefix: String,
         candidates: Vec<String>,
     },
+    /// A note the tool would refuse to read back (too large, too many paths...).
+    #[error("refusing to write a note the tool could not read back: {0}")]
+    WouldNotRead(String),
     #[error("a note {0} already exists")]
     Exists(String),
     #[error("cannot read the notes in commit {commit}: {message}")]
     Tree { commit: String, message: String },
+    /// `.incidents` is a symbolic link, not a directory, or resolves outside the work tree.
+    #[error("{DIR} {0}; refusing to read or write notes outside the repository")]
+    Outside(String),
+    /// Another git-incident holds the store's lock.
+    #[error("another git-incident is writing notes in this repository ({0} is locked)")]
+    Locked(String),
 }
 
 impl StoreError {
@@ -116,6 +128,10 @@ impl StoreError {
     pub fn hint(&self) -> Option<String> {
         match self {
             StoreError::Parse { at, .. } => at.hint.clone(),
+            StoreError::WouldNotRead(_) => Some(
+                "keep long logs out of the note: link to them (--link) and quote the key lines"
+                    .into(),
+            ),
             StoreError::InvalidId(_) => {
                 Some("note ids are lowercase letters and digits, like `k3f9x2ab`".into())
             }
@@ -124,6 +140,13 @@ impl StoreError {
             StoreError::Unreadable { .. } => {
                 Some("`git incident validate` shows every problem".into())
             }
+            StoreError::Outside(_) => Some(format!(
+                "make {DIR} a real directory of the repository (`rm {DIR} && mkdir {DIR}`), \
+                 then move the notes into it"
+            )),
+            StoreError::Locked(_) => Some(
+                "wait for the other command (an import?) to finish, then run this again".into(),
+            ),
             _ => None,
         }
     }
@@ -164,7 +187,58 @@ pub fn parse_note(file: &str, text: &str) -> Result<Note, StoreError> {
             message: format!("`{}` is not a note id", note.id.escape_debug()),
         });
     }
+    if let Some(message) = limits::exceeded(&note) {
+        return Err(StoreError::Unreadable {
+            file: file.to_string(),
+            message: format!("the note holds {message}"),
+        });
+    }
+    if let Some(message) = unusable(&note) {
+        return Err(StoreError::Unreadable {
+            file: file.to_string(),
+            message,
+        });
+    }
     Ok(note)
+}
+
+/// Investigation hours beyond which a figure is a slip (sums of such figures overflow).
+pub const MAX_HOURS: f64 = 100_000.0;
+
+/// Why a note that parses is still one `validate` rejects, so that every command agrees on
+/// which notes exist (they skip it with a warning rather than count it).
+fn unusable(note: &Note) -> Option<String> {
+    if note.version != 1 {
+        return Some(format!("unsupported note version {}", note.version));
+    }
+    if note.title.trim().is_empty() {
+        return Some("the title is empty".into());
+    }
+    if let (Some(opened), Some(resolved)) = (note.opened, note.resolved)
+        && resolved < opened
+    {
+        return Some(format!("resolved ({resolved}) is before opened ({opened})"));
+    }
+    // Reports sum and compare hours: an infinite or negative figure would poison them.
+    if let Some(h) = note.hours()
+        && !(h.is_finite() && h >= 0.0)
+    {
+        return Some("investigation.hours is not a number of hours of 0 or more".into());
+    }
+    if note.hours().is_some_and(|h| h > MAX_HOURS) {
+        return Some(format!(
+            "investigation.hours is over {MAX_HOURS} (more than ten years of work)"
+        ));
+    }
+    for p in &note.paths {
+        if let Err(e) = validate::path_matches(p, &[]) {
+            return Some(format!(
+                "path `{}` is not a valid glob: {e}",
+                p.escape_debug()
+            ));
+        }
+    }
+    None
 }
 
 /// The note as stored plus `"path"`, its file (the JSON of `list` and `show`).
@@ -193,6 +267,79 @@ impl Store {
         self.root.join(DIR)
     }
 
+    /// `.incidents/`, checked to be a real directory inside the work tree (not a symbolic
+    /// link, not under one): a pull request can commit `.incidents -> /somewhere`, and no
+    /// note may be read or written there. `None` when it does not exist.
+    pub fn checked_dir(&self) -> Result<Option<PathBuf>, StoreError> {
+        let dir = self.dir();
+        let meta = match std::fs::symlink_metadata(&dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io("read", &dir, e)),
+        };
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&dir)
+                .map(|t| format!(" (to {})", t.display()))
+                .unwrap_or_default();
+            return Err(StoreError::Outside(format!("is a symbolic link{target}")));
+        }
+        if !meta.is_dir() {
+            return Err(StoreError::Outside("is not a directory".into()));
+        }
+        // The root may itself be reached through a link (a home directory on another disk);
+        // what matters is that `.incidents` resolves to the root's own child.
+        let real_root = self
+            .root
+            .canonicalize()
+            .map_err(|e| StoreError::io("read", &self.root, e))?;
+        let real_dir = dir
+            .canonicalize()
+            .map_err(|e| StoreError::io("read", &dir, e))?;
+        if real_dir != real_root.join(DIR) {
+            return Err(StoreError::Outside(format!(
+                "resolves to {}, outside the work tree",
+                real_dir.display()
+            )));
+        }
+        Ok(Some(dir))
+    }
+
+    /// `.incidents/`, created when missing, checked as in `checked_dir`.
+    fn writable_dir(&self) -> Result<PathBuf, StoreError> {
+        if let Some(dir) = self.checked_dir()? {
+            return Ok(dir);
+        }
+        let dir = self.dir();
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(StoreError::io("create", &dir, e)),
+        }
+        self.checked_dir()?
+            .ok_or_else(|| StoreError::Outside("disappeared while being created".into()))
+    }
+
+    /// `to_json` plus the note's own fields that this version does not know (`customer:
+    /// acme`), read again from its file: the JSON of `list` and `show` is the note as stored.
+    pub fn to_json_as_stored(&self, note: &LoadedNote) -> serde_json::Value {
+        let mut value = to_json(note);
+        let extra = self
+            .read_text(&note.note.id)
+            .ok()
+            .and_then(|text| {
+                parse::parse::<std::collections::BTreeMap<String, serde_json::Value>>(&text).ok()
+            })
+            .unwrap_or_default();
+        if let serde_json::Value::Object(map) = &mut value {
+            for (key, v) in extra {
+                if !validate::KNOWN_FIELDS.contains(&key.as_str()) && key != "path" {
+                    map.entry(key).or_insert(v);
+                }
+            }
+        }
+        value
+    }
+
     /// Repository-relative file of a note id.
     pub fn file_of(id: &str) -> String {
         format!("{DIR}/{id}.yaml")
@@ -200,13 +347,18 @@ impl Store {
 
     /// The ids of the note files in `.incidents/` (regular files only; symlinks skipped).
     pub fn ids(&self) -> Result<Vec<String>, StoreError> {
-        let dir = self.dir();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(StoreError::io("read", &dir, e)),
+        Ok(self.entries()?.0)
+    }
+
+    /// The ids of the regular note files, and the note-named entries that are not regular
+    /// files (symbolic links, directories), which are never read.
+    fn entries(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        let Some(dir) = self.checked_dir()? else {
+            return Ok(Default::default());
         };
+        let entries = std::fs::read_dir(&dir).map_err(|e| StoreError::io("read", &dir, e))?;
         let mut ids = Vec::new();
+        let mut irregular = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io("read", &dir, e))?;
             let name = entry.file_name();
@@ -220,11 +372,12 @@ impl Store {
             // `file_type` does not follow symlinks: a link could point outside `.incidents/`.
             match entry.file_type() {
                 Ok(t) if t.is_file() => ids.push(id.to_string()),
-                _ => continue,
+                _ => irregular.push(id.to_string()),
             }
         }
         ids.sort();
-        Ok(ids)
+        irregular.sort();
+        Ok((ids, irregular))
     }
 
     /// The raw text of a note file (size-capped); `id` must be valid.
@@ -233,7 +386,10 @@ impl Store {
             return Err(StoreError::InvalidId(id.to_string()));
         }
         let file = Self::file_of(id);
-        let path = self.root.join(&file);
+        let dir = self
+            .checked_dir()?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        let path = dir.join(format!("{id}.yaml"));
         let meta =
             std::fs::symlink_metadata(&path).map_err(|e| StoreError::io("read", &path, e))?;
         if !meta.is_file() {
@@ -248,11 +404,21 @@ impl Store {
         })
     }
 
-    /// Reads and parses one note by its full id.
+    /// Reads and parses one note by its full id; a note whose `id` differs from its file
+    /// name is refused, as `list` skips it (one answer to "which notes exist").
     pub fn read(&self, id: &str) -> Result<LoadedNote, StoreError> {
         let text = self.read_text(id)?;
         let file = Self::file_of(id);
         let note = parse_note(&file, &text)?;
+        if note.id != id {
+            return Err(StoreError::Unreadable {
+                file,
+                message: format!(
+                    "its id `{}` does not match its file name",
+                    note.id.escape_debug()
+                ),
+            });
+        }
         Ok(LoadedNote { note, file })
     }
 
@@ -260,9 +426,15 @@ impl Store {
     pub fn load(&self) -> Result<NoteSet, StoreError> {
         use rayon::prelude::*;
         let mut set = NoteSet::default();
+        let (ids, irregular) = self.entries()?;
+        for id in irregular {
+            set.warnings.push(Warning {
+                file: Self::file_of(&id),
+                message: "not a regular file (symlinks are not followed)".into(),
+            });
+        }
         // Parsing dominates with thousands of notes; each file is independent.
-        let results: Vec<(String, Result<LoadedNote, StoreError>)> = self
-            .ids()?
+        let results: Vec<(String, Result<LoadedNote, StoreError>)> = ids
             .into_par_iter()
             .map(|id| {
                 let result = self.read(&id);
@@ -271,20 +443,7 @@ impl Store {
             .collect();
         for (id, result) in results {
             match result {
-                Ok(mut loaded) => {
-                    if loaded.note.id != id {
-                        set.warnings.push(Warning {
-                            file: loaded.file,
-                            message: format!(
-                                "its id `{}` does not match its file name",
-                                loaded.note.id
-                            ),
-                        });
-                        continue;
-                    }
-                    loaded.note.id = id;
-                    set.notes.push(loaded);
-                }
+                Ok(loaded) => set.notes.push(loaded),
                 Err(e) => set.warnings.push(warning_of(&Self::file_of(&id), e)),
             }
         }
@@ -317,9 +476,19 @@ impl Store {
     }
 
     /// Writes a new note; assigns a fresh id when `note.id` is empty. Never overwrites.
+    /// The final file appears whole or not at all: the text goes to a temporary file that is
+    /// then hard-linked into place without clobbering, so an interrupted run never leaves an
+    /// empty `<id>.yaml`. A note the tool could not read back is refused before writing.
     pub fn create(&self, mut note: Note) -> Result<LoadedNote, StoreError> {
-        let dir = self.dir();
-        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
+        let text = render(&note);
+        if let Err(e) = parse::check_size(text.len()) {
+            return Err(StoreError::WouldNotRead(e.to_string()));
+        }
+        if let Some(message) = limits::exceeded(&note) {
+            return Err(StoreError::WouldNotRead(message));
+        }
+        let dir = self.writable_dir()?;
+        sweep_stale_temps(&dir);
         let fixed = !note.id.is_empty();
         if fixed && !id::is_valid(&note.id) {
             return Err(StoreError::InvalidId(note.id));
@@ -329,7 +498,7 @@ impl Store {
                 note.id = id::generate();
             }
             let file = Self::file_of(&note.id);
-            let path = self.root.join(&file);
+            let path = dir.join(format!("{}.yaml", note.id));
             let tmp = write_temp(&dir, &render(&note))?;
             match tmp.persist_noclobber(&path) {
                 Ok(_) => return Ok(LoadedNote { note, file }),
@@ -357,9 +526,8 @@ impl Store {
         if !id::is_valid(id) {
             return Err(StoreError::InvalidId(id.to_string()));
         }
-        let dir = self.dir();
-        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
-        let path = self.root.join(Self::file_of(id));
+        let dir = self.writable_dir()?;
+        let path = dir.join(format!("{id}.yaml"));
         let tmp = write_temp(&dir, text)?;
         tmp.persist(&path)
             .map_err(|e| StoreError::io("write", &path, e.error))?;
@@ -391,9 +559,8 @@ impl Store {
 
     /// Writes the config file atomically.
     pub fn write_config(&self, text: &str) -> Result<(), StoreError> {
-        let dir = self.dir();
-        std::fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
-        let path = self.root.join(CONFIG_FILE);
+        let dir = self.writable_dir()?;
+        let path = dir.join("config.yaml");
         let tmp = write_temp(&dir, text)?;
         tmp.persist(&path)
             .map_err(|e| StoreError::io("write", &path, e.error))?;
@@ -401,11 +568,29 @@ impl Store {
     }
 
     /// The team's settings: defaults when there is no config file; an error with its place
-    /// when it is broken.
+    /// when it is broken or a setting cannot work (the first such problem).
     pub fn config(&self) -> Result<Config, StoreError> {
-        let path = self.root.join(CONFIG_FILE);
+        let (config, problems) = self.config_checked()?;
+        match problems.into_iter().next() {
+            Some(at) => Err(StoreError::Parse {
+                file: CONFIG_FILE.into(),
+                at,
+            }),
+            None => Ok(config),
+        }
+    }
+
+    /// The settings and every setting that parses but cannot work, each at its line (for
+    /// `validate`, which reports them all).
+    pub fn config_checked(&self) -> Result<(Config, Vec<Located>), StoreError> {
+        let Some(dir) = self.checked_dir()? else {
+            return Ok((Config::default(), Vec::new()));
+        };
+        let path = dir.join("config.yaml");
         match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Config::default(), Vec::new()));
+            }
             Err(e) => return Err(StoreError::io("read", &path, e)),
             Ok(m) if !m.is_file() => {
                 return Err(StoreError::Unreadable {
@@ -419,19 +604,57 @@ impl Store {
             file: CONFIG_FILE.into(),
             message: e.to_string(),
         })?;
-        parse::parse_config(&text).map_err(|at| StoreError::Parse {
+        let config = parse::parse_config(&text).map_err(|at| StoreError::Parse {
             file: CONFIG_FILE.into(),
             at,
-        })
+        })?;
+        let problems = config
+            .problems()
+            .into_iter()
+            .map(|p| {
+                let (line, column) = key_place(&text, &p.key);
+                Located::new(line, column, p.message).hint(
+                    "fix the setting in .incidents/config.yaml (`git incident init --force` \
+                     writes the defaults, keeping a backup)",
+                )
+            })
+            .collect();
+        Ok((config, problems))
     }
+}
+
+/// Where a (dotted) key is written in a YAML text: the line of its last part found under its
+/// parent, else of the parent; (1, 1) when absent.
+pub(crate) fn key_place(text: &str, key: &str) -> (u64, u64) {
+    let mut place = (1, 1);
+    let mut from = 0;
+    for part in key.split('.') {
+        let found = text.lines().enumerate().skip(from).find(|(_, l)| {
+            let t = l.trim_start();
+            t.starts_with(&format!("{part}:"))
+                || l.contains(&format!("{{{part}:"))
+                || l.contains(&format!(" {part}:"))
+        });
+        match found {
+            Some((i, l)) => {
+                let column = l.find(part).unwrap_or(0) + 1;
+                place = (i as u64 + 1, column as u64);
+                from = i;
+            }
+            None => break,
+        }
+    }
+    place
 }
 
 /// An id prefix as typed: `k3f9`, or a note's file (`.incidents/k3f9x2ab.yaml`).
 fn normalize_prefix(arg: &str) -> Result<String, StoreError> {
     let trimmed = arg.strip_prefix(".incidents/").unwrap_or(arg);
     let trimmed = trimmed.strip_suffix(".yaml").unwrap_or(trimmed);
-    if id::is_valid(trimmed) {
-        Ok(trimmed.to_string())
+    // Ids are lowercase; `K3F9` names the same note, as git takes uppercase hex.
+    let trimmed = trimmed.to_ascii_lowercase();
+    if id::is_valid(&trimmed) {
+        Ok(trimmed)
     } else {
         Err(StoreError::InvalidId(arg.to_string()))
     }
@@ -451,9 +674,43 @@ pub(crate) fn warning_of(file: &str, e: StoreError) -> Warning {
     }
 }
 
+/// Removes temporary files that a killed run left behind (Ctrl-C skips destructors), once per
+/// process and only when over an hour old, so a concurrent writer's file is never touched.
+fn sweep_stale_temps(dir: &Path) {
+    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SWEPT.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(".tmp-") && name.ends_with(".yaml.part")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_temp(dir: &Path, text: &str) -> Result<tempfile::NamedTempFile, StoreError> {
     use std::io::Write;
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    // 0666 before the umask, like git writes files (a temp file alone would be 0600).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .prefix(".tmp-")
         .suffix(".yaml.part")
         .tempfile_in(dir)

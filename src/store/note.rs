@@ -98,9 +98,17 @@ pub struct Note {
         deserialize_with = "timestamp::deserialize"
     )]
     pub resolved: Option<jiff::Timestamp>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many::deserialize"
+    )]
     pub paths: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many::deserialize"
+    )]
     pub symptoms: Vec<String>,
     #[serde(default)]
     pub commits: Commits,
@@ -116,9 +124,17 @@ pub struct Note {
     pub resolved_with: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many::deserialize"
+    )]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many::deserialize"
+    )]
     pub links: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
@@ -181,6 +197,56 @@ impl Note {
     }
 }
 
+/// A list field written as a single value by hand (`paths: src/a.rs`, very common) reads as
+/// a list of that one value: the meaning is unambiguous (DESIGN 3: reading tolerates it).
+pub mod one_or_many {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_any(OneOrMany)
+    }
+
+    struct OneOrMany;
+
+    impl<'de> Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list (`- item` lines or [a, b]) or a single value")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_string<E>(self, v: String) -> Result<Vec<String>, E> {
+            Ok(vec![v])
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_unit<E>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+    }
+}
+
 /// Reading timestamps: RFC 3339 (`2026-09-14T08:12:00Z`, any offset) or a bare date
 /// (`2026-09-14`, taken as midnight UTC).
 pub mod timestamp {
@@ -199,6 +265,13 @@ pub mod timestamp {
                 .to_zoned_datetime(jiff::tz::TimeZone::UTC)
                 .map(|z| z.timestamp())
                 .map_err(|e| e.to_string());
+        }
+        // Year 9999 is valid RFC 3339, but its last hours are beyond what a timestamp holds
+        // here; say so rather than "not a date".
+        if s.get(..4).is_some_and(|y| y == "9999") {
+            return Err(format!(
+                "`{s}` is beyond the latest date this tool handles (9999-12-30)"
+            ));
         }
         Err(format!(
             "`{s}` is not a date: write RFC 3339 (2026-09-14T08:12:00Z) or a date (2026-09-14)"

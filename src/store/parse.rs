@@ -113,6 +113,30 @@ pub fn conflict_marker(text: &str) -> Option<Located> {
     None
 }
 
+/// A `---` line after content: a second YAML document (the parser would report it as a
+/// breached budget, which misleads). A document marker at column 0 cannot be inside a scalar.
+fn second_document(text: &str) -> Option<Located> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_marker && content {
+            return Some(
+                Located::new(
+                    i as u64 + 1,
+                    1,
+                    "a second YAML document starts here; a note is one document",
+                )
+                .hint("remove the `---` line (and what follows, or make it a note of its own)"),
+            );
+        }
+        let t = line.trim();
+        if !is_marker && !t.is_empty() && !t.starts_with('#') && !t.starts_with('%') {
+            content = true;
+        }
+    }
+    None
+}
+
 /// Parses YAML text into `T` with the limits above.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Located> {
     check_size(text.len()).map_err(|e| {
@@ -120,6 +144,9 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Located> {
     })?;
     if let Some(marker) = conflict_marker(text) {
         return Err(marker);
+    }
+    if let Some(second) = second_document(text) {
+        return Err(second);
     }
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| located(&e))
 }
@@ -167,6 +194,9 @@ fn strip_location(message: &str) -> String {
                 large once expanded)"
             .to_string();
     }
+    if m.starts_with("non-finite float") {
+        return "infinite or not-a-number values (.inf, .nan) are not allowed here".to_string();
+    }
     if m.starts_with("expected sequence start") {
         return "expected a list (`- item` lines or [a, b])".to_string();
     }
@@ -192,6 +222,8 @@ fn hint_for(message: &str) -> Option<String> {
         "check the spelling of the field name (see docs/notes.md)"
     } else if m.contains("missing field") {
         "add the field (see docs/notes.md)"
+    } else if m.contains(".inf") {
+        "write a finite number, like 6.5"
     } else if m.contains("limits") || m.contains("alias") {
         "notes may not use deep nesting or many aliases; write the values out"
     } else if m.contains("date") {

@@ -26,6 +26,12 @@ pub fn load_from_tree(
         return Ok((set, Config::default()));
     };
     if !entry.mode().is_tree() {
+        // A link (or file) named `.incidents` is never followed; say so rather than report
+        // an empty store as if there were no notes.
+        set.warnings.push(Warning {
+            file: super::DIR.into(),
+            message: "is not a directory (a symbolic link is not followed); no notes read".into(),
+        });
         return Ok((set, Config::default()));
     }
     let dir = entry.object().map_err(|e| fail(e.to_string()))?.into_tree();
@@ -55,7 +61,18 @@ pub fn load_from_tree(
             }
         };
         if is_config {
-            config = parse::parse_config(&text).map_err(|at| StoreError::Parse { file, at })?;
+            config = parse::parse_config(&text).map_err(|at| StoreError::Parse {
+                file: file.clone(),
+                at,
+            })?;
+            // A setting that cannot work is refused here as in the work tree.
+            if let Some(p) = config.problems().into_iter().next() {
+                let (line, column) = super::key_place(&text, &p.key);
+                return Err(StoreError::Parse {
+                    file,
+                    at: super::Located::new(line, column, p.message),
+                });
+            }
             continue;
         }
         match super::parse_note(&file, &text) {

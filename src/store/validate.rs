@@ -46,10 +46,13 @@ pub struct Checks<'a> {
     pub commit_exists: &'a dyn Fn(&str) -> bool,
     /// Files at HEAD (`None` when there is no HEAD commit: path checks are skipped).
     pub head_files: Option<&'a [String]>,
+    /// A shallow clone: a commit id that is not found may be beyond the cut, so it is not an
+    /// error (the command says once that history is cut).
+    pub shallow: bool,
 }
 
 /// Field names of note format v1 (others are kept but reported, in case of a typo).
-const KNOWN_FIELDS: &[&str] = &[
+pub(crate) const KNOWN_FIELDS: &[&str] = &[
     "version",
     "id",
     "title",
@@ -81,10 +84,18 @@ struct Positions {
     title: Option<Spanned<String>>,
     version: Option<Spanned<u32>>,
     resolved: Option<Spanned<String>>,
+    #[serde(deserialize_with = "spanned_list")]
     paths: Vec<Spanned<String>>,
     commits: CommitPositions,
     repeat_of: Option<Spanned<String>>,
     resolved_with: Option<Spanned<String>>,
+    investigation: InvestigationPositions,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InvestigationPositions {
+    hours: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -92,6 +103,68 @@ struct Positions {
 struct CommitPositions {
     fixed_by: Vec<Spanned<String>>,
     introduced_by: Vec<Spanned<String>>,
+}
+
+/// Places of a list's items; a single value written for a list gives its own place.
+fn spanned_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Spanned<String>>, D::Error> {
+    Ok(match Option::<Spanned<OneOrManyRaw>>::deserialize(d)? {
+        None => Vec::new(),
+        Some(s) => match s.value {
+            OneOrManyRaw::Many(items) => items,
+            OneOrManyRaw::One(text) => vec![Spanned {
+                value: text,
+                referenced: s.referenced,
+                defined: s.defined,
+            }],
+        },
+    })
+}
+
+/// A list of placed items, or one value written where a list was expected.
+enum OneOrManyRaw {
+    Many(Vec<Spanned<String>>),
+    One(String),
+}
+
+impl<'de> Deserialize<'de> for OneOrManyRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrManyRaw;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list or a single value")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrManyRaw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    items.push(item);
+                }
+                Ok(OneOrManyRaw::Many(items))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::One(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<OneOrManyRaw, E> {
+                Ok(OneOrManyRaw::Many(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> Located {
@@ -105,8 +178,13 @@ fn at<T>(s: &Spanned<T>, message: impl Into<String>) -> Located {
 /// Checks the config and every note in the work tree; problems sorted by file and line.
 pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreError> {
     let mut problems = Vec::new();
-    if let Err(e) = store.config() {
-        match e {
+    match store.config_checked() {
+        Ok((_, config_problems)) => problems.extend(
+            config_problems
+                .into_iter()
+                .map(|at| Problem::new(super::CONFIG_FILE, at, Level::Error)),
+        ),
+        Err(e) => match e {
             StoreError::Parse { file, at } => problems.push(Problem::new(&file, at, Level::Error)),
             StoreError::Unreadable { file, message } => problems.push(Problem::new(
                 &file,
@@ -114,10 +192,13 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
                 Level::Error,
             )),
             other => return Err(other),
-        }
+        },
     }
     let mut notes: Vec<(String, String, Note)> = Vec::new();
-    let dir = store.dir();
+    let Some(dir) = store.checked_dir()? else {
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Ok(problems);
+    };
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
             .collect::<Result<Vec<_>, _>>()
@@ -145,6 +226,21 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         .collect();
     names.sort();
     for (name, regular) in names {
+        if name.ends_with(".yml") || (!regular && !name.contains('.') && !name.starts_with('.')) {
+            // A note no command will ever read: `x.yml`, or notes in a subdirectory.
+            let what = if name.ends_with(".yml") {
+                "is not read: note files end in .yaml"
+            } else {
+                "is a directory; notes in it are not read"
+            };
+            problems.push(Problem::new(
+                &format!("{DIR}/{name}"),
+                Located::new(1, 1, what)
+                    .hint("notes live directly in .incidents/ as <id>.yaml; rename or move it"),
+                Level::Warning,
+            ));
+            continue;
+        }
         if !name.ends_with(".yaml") || name == "config.yaml" {
             continue;
         }
@@ -170,17 +266,38 @@ pub fn validate(store: &Store, checks: &Checks) -> Result<Vec<Problem>, StoreErr
         let text = match parse::read_limited(&store.root.join(&file)) {
             Ok(text) => text,
             Err(e) => {
+                let hint = match e {
+                    parse::ReadError::NotUtf8 => {
+                        "a note is YAML text in UTF-8; delete the file \
+                                                  or save it as UTF-8"
+                    }
+                    parse::ReadError::TooLarge => "split the note, or link to long logs",
+                    parse::ReadError::Io(_) => "check the file's permissions",
+                };
                 problems.push(Problem::new(
                     &file,
-                    Located::new(1, 1, e.to_string()),
+                    Located::new(1, 1, e.to_string()).hint(hint),
                     Level::Error,
                 ));
                 continue;
             }
         };
         match parse::parse_note(&text) {
-            Ok(note) => notes.push((file, text, note)),
-            Err(at) => problems.push(Problem::new(&file, at, Level::Error)),
+            Ok(note) => match super::limits::exceeded(&note) {
+                // Over a limit: report it and check nothing else (compiling tens of thousands
+                // of globs is what the limit prevents).
+                Some(message) => problems.push(Problem::new(
+                    &file,
+                    limit_location(&text, &note, message),
+                    Level::Error,
+                )),
+                None => notes.push((file, text, note)),
+            },
+            Err(at) => problems.extend(
+                super::loose::problems(&text, at)
+                    .into_iter()
+                    .map(|at| Problem::new(&file, at, Level::Error)),
+            ),
         }
     }
     let ids: BTreeSet<&str> = notes.iter().map(|(_, _, n)| n.id.as_str()).collect();
@@ -250,6 +367,19 @@ pub fn check_note(
             ..loc
         });
     }
+    if note.status == super::Status::Resolved && note.resolved.is_none() {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("status:"))
+            .map_or(1, |i| i as u64 + 1);
+        problems.push(Problem::new(
+            file,
+            Located::new(line, 1, "the note is resolved but has no `resolved` date")
+                .hint("add `resolved: 2026-09-14T08:12:00Z`; time to resolve leaves it out"),
+            Level::Warning,
+        ));
+    }
+    let mut error = |at: Located| problems.push(Problem::new(file, at, Level::Error));
     if let (Some(opened), Some(resolved)) = (note.opened, note.resolved)
         && resolved < opened
     {
@@ -260,6 +390,26 @@ pub fn check_note(
         error(Located {
             message: format!("resolved ({resolved}) is before opened ({opened})"),
             hint: Some("check both dates".into()),
+            ..loc
+        });
+    }
+    if let Some(h) = note.hours()
+        && !(h.is_finite() && (0.0..=super::MAX_HOURS).contains(&h))
+    {
+        let loc = pos
+            .investigation
+            .hours
+            .as_ref()
+            .map_or(Located::new(1, 1, ""), |s| at(s, ""));
+        error(Located {
+            message: format!(
+                "investigation.hours is {}, not a number of hours",
+                hours_text(h)
+            ),
+            hint: Some(format!(
+                "write the hours spent as a number from 0 to {}, like 6.5",
+                super::MAX_HOURS
+            )),
             ..loc
         });
     }
@@ -304,7 +454,7 @@ pub fn check_note(
                     )
                     .hint("write the full commit id, quoted: \"0192117...\""),
                 );
-            } else if !(checks.commit_exists)(v) {
+            } else if !(checks.commit_exists)(v) && !checks.shallow {
                 error(
                     at(
                         s,
@@ -343,15 +493,76 @@ pub fn check_note(
         let is_key = !key.is_empty()
             && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && key.as_bytes()[0].is_ascii_alphabetic();
-        if is_key && !KNOWN_FIELDS.contains(&key) {
+        // Fields of a team's own are welcome (kept by every command that writes); only a
+        // near miss of a known field is worth a word, as it is probably a typo.
+        if is_key
+            && !KNOWN_FIELDS.contains(&key)
+            && let Some(known) = near_miss(key)
+        {
             problems.push(Problem::new(
                 file,
                 Located::new(i as u64 + 1, 1, format!("unknown field `{key}`"))
-                    .hint("check the spelling (see docs/notes.md); no command reads this field"),
+                    .hint(format!("did you mean `{known}`? no command reads `{key}`")),
                 Level::Warning,
             ));
         }
     }
+}
+
+/// The known field `key` is probably a misspelling of (edit distance 1 or 2).
+fn near_miss(key: &str) -> Option<&'static str> {
+    KNOWN_FIELDS
+        .iter()
+        .copied()
+        .find(|known| edit_distance(key, known) <= 2.min(known.len() / 3))
+}
+
+/// Levenshtein distance, for short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn hours_text(h: f64) -> String {
+    if h.is_nan() {
+        ".nan".into()
+    } else if h.is_infinite() {
+        if h > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
+    } else {
+        format!("{h}")
+    }
+}
+
+/// Where the field over a limit starts (its key's line), with the message.
+fn limit_location(text: &str, note: &Note, message: String) -> Located {
+    let key = if message.contains("symptom") {
+        "symptoms:"
+    } else {
+        "paths:"
+    };
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(key))
+        .map_or(1, |i| i as u64 + 1);
+    let _ = note;
+    Located::new(line, 1, format!("the note holds {message}")).hint(
+        "notes are read with limits so a hostile note cannot exhaust memory; \
+         name directories or fewer globs, link to long logs",
+    )
 }
 
 /// True when a note's path or glob names a file in `files` (a plain path also matches the

@@ -43,6 +43,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = crate::repo::Repo::discover(&ctx.cwd)?;
     let root = repo.require_workdir()?.to_path_buf();
     let store = Store::new(&root);
+    // Held to the end: reading the notes and writing new ones must not interleave with
+    // another import (each would import everything).
+    let _lock = crate::store::lock::acquire(repo.git.git_dir())?;
     let config = crate::cli::report::load_config(&store, ctx);
     let mut scan = ScanOptions::from_config(&config);
     scan.rev = Some(args.rev.clone());
@@ -70,7 +73,15 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         ignore: ignore.build().ok(),
         github_repo_url: github_url(&repo),
     };
-    let plan = plan(&history.commits, &existing, &options);
+    let plan = plan(&history, &existing, &options);
+    if let Some(first) = plan.non_utf8_paths.first() {
+        // Notes are UTF-8 text: a lossily decoded name would match no file, so such paths are
+        // left out (the note still lists the fix commit) and said so once.
+        ctx.warn(&format!(
+            "left out {} file name(s) that are not UTF-8 (such as `{first}`): notes can only name UTF-8 paths",
+            plan.non_utf8_paths.len()
+        ));
+    }
 
     if args.dry_run {
         for draft in &plan.create {
@@ -90,7 +101,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     }
 
     let mut created = 0;
-    for draft in plan.create {
+    for mut draft in plan.create {
+        // A sweeping fix (hundreds of files) is trimmed to what a note may hold.
+        crate::store::limits::fit(&mut draft.note);
         let note = store.create(draft.note).map_err(|e| {
             Error::new(format!("cannot write a note: {e}"))
                 .hint("check that .incidents/ is writable")
@@ -111,6 +124,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         );
         if updated > 0 {
             summary.push_str(&format!(", {updated} updated with newer fix commits"));
+        }
+        if plan.rewritten > 0 {
+            summary.push_str(&format!(
+                ", {} recognised as rebased or amended copies of imported fixes",
+                plan.rewritten
+            ));
         }
         writeln!(ctx.err, "{summary}")?;
     }
@@ -136,6 +155,7 @@ fn grow_note(store: &Store, loaded: &LoadedNote, grow: &Growth, ctx: &mut Ctx) -
     }
     let mut note = loaded.clone();
     grow.apply(&mut note.note);
+    crate::store::limits::fit(&mut note.note);
     store.update(&note).map_err(|e| {
         Error::new(format!("cannot update note {id}: {e}"))
             .hint("check that .incidents/ is writable")

@@ -54,6 +54,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = Repo::discover(&ctx.cwd)?;
     let workdir = repo.require_workdir()?.to_path_buf();
     let store = Store::new(&workdir);
+    // Held to the end: reading the notes and writing new ones must not interleave with
+    // another import (each would import everything).
+    let _lock = crate::store::lock::acquire(repo.git.git_dir())?;
     let existing = store.load().map_err(|e| {
         Error::new(format!(
             "cannot read the notes in {}: {e}",

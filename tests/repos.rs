@@ -1,0 +1,189 @@
+//! Tests: the shapes a repository comes in (issue 3): `GIT_DIR`, linked worktrees, another
+//! default branch, submodules and LFS pointers, `.mailmap`, blobless partial clones, and a
+//! base revision that is not there.
+
+use crate::common::*;
+use serde_json::Value;
+
+fn hotspots_json(out: &Output) -> Value {
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+fn ranked(v: &Value) -> Vec<String> {
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A small history with one fragile file, `src/parser.rs`.
+fn fragile_repo() -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add parser", &[("src/parser.rs", "a\nb\nc\n")]);
+    repo.commit_files("Fix crash in parser", &[("src/parser.rs", "a\nB\nc\n")]);
+    repo.commit_files("Fix overflow in parser", &[("src/parser.rs", "a\nB\nC\n")]);
+    repo.commit_files("Add docs", &[("docs/guide.txt", "hello\n")]);
+    repo
+}
+
+#[test]
+fn git_dir_and_work_tree_from_the_environment() {
+    let repo = fragile_repo();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut cmd = bin();
+    hermetic_env(&mut cmd, repo.home.path());
+    cmd.current_dir(elsewhere.path())
+        .env("GIT_DIR", repo.path().join(".git"))
+        .env("GIT_WORK_TREE", repo.path())
+        .args(["hotspots", "--format", "json"]);
+    let v = hotspots_json(&run(cmd));
+    assert_eq!(ranked(&v), ["src/parser.rs"]);
+}
+
+#[test]
+fn linked_worktree_sees_the_same_history() {
+    let repo = fragile_repo();
+    let wt = tempfile::tempdir().unwrap();
+    let wt_path = wt.path().join("wt");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        wt_path.to_str().unwrap(),
+        "-b",
+        "side",
+    ]);
+    let v = hotspots_json(&repo.run_in(&wt_path, &["hotspots", "--format", "json"]));
+    assert_eq!(ranked(&v), ["src/parser.rs"]);
+    // Notes written in the linked worktree land in its own work tree.
+    let out = repo.run_in(
+        &wt_path,
+        &["new", "--title", "Parser crash", "--path", "src/parser.rs"],
+    );
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let id = out.stdout.trim();
+    assert!(wt_path.join(format!(".incidents/{id}.yaml")).exists());
+}
+
+#[test]
+fn default_branch_other_than_main_or_master() {
+    let mut repo = TestRepo::new();
+    repo.git(&["checkout", "-q", "-b", "trunk"]);
+    repo.commit_files("Add parser", &[("src/parser.rs", "a\n")]);
+    repo.commit_files("Fix crash in parser", &[("src/parser.rs", "b\n")]);
+    assert!(
+        repo.git_output(&["rev-parse", "--verify", "-q", "main"])
+            .stdout
+            .is_empty()
+    );
+    let v = hotspots_json(&repo.run(&["hotspots", "--format", "json"]));
+    assert_eq!(ranked(&v), ["src/parser.rs"]);
+}
+
+#[test]
+fn submodule_pointers_and_lfs_pointers_count_as_touched_and_never_break_a_scan() {
+    let mut sub = TestRepo::new();
+    sub.commit_files("Sub", &[("lib.rs", "x\n")]);
+    let mut repo = TestRepo::new();
+    repo.commit_files("Init", &[("README", "r\n")]);
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        sub.path().to_str().unwrap(),
+        "vendor/sub",
+    ]);
+    repo.commit("Add submodule");
+    sub.commit_files("Sub 2", &[("lib.rs", "y\n")]);
+    let sub_head = sub.git(&["rev-parse", "HEAD"]);
+    let inner = repo.path().join("vendor/sub");
+    let mut fetch = std::process::Command::new("git");
+    hermetic_env(&mut fetch, repo.home.path());
+    fetch.current_dir(&inner).args(["fetch", "-q", "origin"]);
+    assert_eq!(run(fetch).code, 0);
+    let mut checkout = std::process::Command::new("git");
+    hermetic_env(&mut checkout, repo.home.path());
+    checkout
+        .current_dir(&inner)
+        .args(["checkout", "-q", sub_head.trim()]);
+    assert_eq!(run(checkout).code, 0);
+    repo.commit("Fix crash: bump submodule");
+    let lfs = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+    repo.commit_files("Fix crash: new model", &[("model.bin", lfs)]);
+    let v = hotspots_json(&repo.run(&["hotspots", "--format", "json", "--all"]));
+    let files = ranked(&v);
+    assert!(files.contains(&"vendor/sub".to_string()), "{files:?}");
+    assert!(files.contains(&"model.bin".to_string()), "{files:?}");
+    let out = repo.run(&["check", "--base", "HEAD~2"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+}
+
+#[test]
+fn mailmap_is_honoured_for_authors() {
+    let mut repo = fragile_repo();
+    repo.commit_files(
+        ".mailmap",
+        &[(
+            ".mailmap",
+            "Ada Lovelace <ada@example.com> Ada Tester <ada@example.com>\n",
+        )],
+    );
+    let git_repo = git_incident::repo::Repo::discover(repo.path()).unwrap();
+    let config = git_incident::config::Config::default();
+    let mut opts = git_incident::history::ScanOptions::from_config(&config);
+    opts.use_cache = false;
+    let history = git_incident::history::scan(&git_repo, &opts, &mut |_| {}).unwrap();
+    assert!(!history.commits.is_empty());
+    for c in &history.commits {
+        assert!(c.author.starts_with("Ada Lovelace"), "{}", c.author);
+    }
+}
+
+#[test]
+fn blobless_partial_clone_is_handled_or_refused_clearly() {
+    let mut repo = fragile_repo();
+    repo.commit_files("Touch the parser", &[("src/parser.rs", "a\nB\nC\nd\n")]);
+    repo.git(&["config", "uploadpack.allowfilter", "true"]);
+    repo.git(&["config", "uploadpack.allowanysha1inwant", "true"]);
+    let dest = tempfile::tempdir().unwrap();
+    let clone = dest.path().join("clone");
+    let url = format!("file://{}", repo.path().display());
+    repo.git(&[
+        "clone",
+        "-q",
+        "--filter=blob:none",
+        &url,
+        clone.to_str().unwrap(),
+    ]);
+    let v = hotspots_json(&repo.run_in(&clone, &["hotspots", "--format", "json"]));
+    assert_eq!(ranked(&v), ["src/parser.rs"]);
+    // `check` blames the base: in a blobless clone the blobs are fetched or the tool says
+    // what to do; it never answers from missing data.
+    let full = repo.run(&["check", "--base", "HEAD~1", "--format", "json"]);
+    let out = repo.run_in(&clone, &["check", "--base", "HEAD~1", "--format", "json"]);
+    assert!(out.code == 0 || out.code == 2, "{}", out.snapshot());
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    if out.code == 2 {
+        assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+    } else {
+        assert_eq!(out.stdout, full.stdout);
+    }
+}
+
+#[test]
+fn unreachable_base_is_a_clear_error_never_a_diff_against_the_wrong_tip() {
+    let repo = fragile_repo();
+    let out = repo.run(&[
+        "check",
+        "--base",
+        "0123456789abcdef0123456789abcdef01234567",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
