@@ -697,18 +697,20 @@ fn markdown_outputs_escape_text_quoted_from_notes() {
 fn hostile_glob_notes_compile_each_glob_once_and_stay_bounded() {
     let mut repo = TestRepo::new();
     repo.commit_files("Add lib", &[("src/lib.rs", "a\n")]);
-    // Four notes sharing thousands of complex globs, one plain directory path.
-    let globs: String = (0..3000)
-        .map(|i| format!("  - \"**/*{{a,b,c}}*[!x]*{i}**/**\"\n"))
-        .collect();
-    for id in ["bomb0001", "bomb0002", "bomb0003", "bomb0004"] {
+    // Fifteen notes at the store's limit of paths, 2,985 distinct complex globs in all (past
+    // the cap of compiled globs), each note also naming the plain directory `src`.
+    let ids: Vec<String> = (0..15).map(|i| format!("bomb{i:04}")).collect();
+    for (n, id) in ids.iter().enumerate() {
+        let globs: String = (0..199)
+            .map(|i| format!("  - \"**/*{{a,b,c}}*[!x]*{}**/**\"\n", n * 199 + i))
+            .collect();
         write_note(&repo, id, "src", "tags: []\n");
         let text = repo.read(&format!(".incidents/{id}.yaml"));
         let text = text.replace("paths:\n  - src\n", &format!("paths:\n  - src\n{globs}"));
         repo.write(&format!(".incidents/{id}.yaml"), &text);
     }
     let file = hotspot(&repo, "src/lib.rs").expect("ranked through the directory path");
-    assert_eq!(file["incidents"].as_array().unwrap().len(), 4, "{file}");
+    assert_eq!(file["incidents"].as_array().unwrap().len(), 15, "{file}");
 }
 
 #[test]

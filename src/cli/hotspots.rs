@@ -43,12 +43,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let history = scan_with_progress(&repo, &opts, ctx)?;
     let mut files = fragility::hotspots(&history, &notes, &config, jiff::Timestamp::now());
     let mut below = 0;
-    if !args.all {
+    if !args.all && args.format != OutFormat::Json {
         // A file below the `low` threshold is not a hotspot; a row at level `none` reads as
-        // a contradiction.
+        // a contradiction to a person. JSON keeps every file with evidence, with its level.
         let before = files.len();
         files.retain(|f| f.level != fragility::Level::None);
         below = before - files.len();
+    }
+    if !args.all {
         files.truncate(args.limit as usize);
     }
     write_output(ctx, &history, &files, below, args.format)?;
