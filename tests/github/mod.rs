@@ -5,4 +5,5 @@
 
 mod action;
 mod import;
+mod ours;
 mod support;
