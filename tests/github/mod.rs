@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod action;
+mod action_yml;
 mod import;
 mod ours;
 mod support;
