@@ -7,4 +7,5 @@ mod action;
 mod action_yml;
 mod import;
 mod ours;
+mod partial;
 mod support;
