@@ -104,6 +104,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         annotations: !args.no_annotations,
         max_annotations: args.max_annotations,
         run_url: run_url(&env),
+        unreadable: notes.warnings.clone(),
         ..ActionOptions::default()
     };
     let report = github::run_action(&env, &pr, &result, &notes.notes, &opts, ctx.out)?;

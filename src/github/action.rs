@@ -26,6 +26,8 @@ pub struct ActionOptions {
     pub max_wait: Duration,
     /// Link to the workflow run (`{server}/{repo}/actions/runs/{id}`), for the comment.
     pub run_url: Option<String>,
+    /// Notes on the base commit that could not be read: named in the summary and annotated.
+    pub unreadable: Vec<crate::store::Warning>,
 }
 
 impl Default for ActionOptions {
@@ -36,6 +38,7 @@ impl Default for ActionOptions {
             max_annotations: annotations::GITHUB_LIMIT,
             max_wait: Duration::from_secs(120),
             run_url: None,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -96,6 +99,7 @@ pub fn run_action(
         head_sha: &pr.head_sha,
         notes,
         run_url: opts.run_url.as_deref(),
+        unreadable: &opts.unreadable,
     };
     let flagged = comment::flagged(result).len();
     let stdout_err = |e: std::io::Error| GithubError::Io {
@@ -110,7 +114,24 @@ pub fn run_action(
 
     let mut unannotated = 0;
     if opts.annotations {
-        let (lines, rest) = annotations::commands(result, opts.max_annotations);
+        // A broken note hides an incident: each one is a warning on its file, ahead of the
+        // findings (they share GitHub's budget of 10).
+        let notes = opts.unreadable.len().min(opts.max_annotations.min(3));
+        for w in opts.unreadable.iter().take(notes) {
+            writeln!(
+                out,
+                "::warning file={},title={}::{}",
+                super::escape::command_property(&w.file),
+                super::escape::command_property("git-incident: unreadable note"),
+                command_data(&format!(
+                    "This note could not be read, so its incident is left out of the check: {}",
+                    super::escape::collapse(&w.message)
+                ))
+            )
+            .map_err(stdout_err)?;
+        }
+        let (lines, rest) =
+            annotations::commands(result, opts.max_annotations.saturating_sub(notes));
         unannotated = rest;
         for line in lines {
             writeln!(out, "{line}").map_err(stdout_err)?;

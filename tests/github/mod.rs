@@ -5,6 +5,7 @@
 
 mod action;
 mod action_yml;
+mod findings;
 mod import;
 mod ours;
 mod partial;
