@@ -7,6 +7,7 @@ mod action;
 mod action_yml;
 mod findings;
 mod import;
+mod import_text;
 mod ours;
 mod partial;
 mod support;
