@@ -353,7 +353,7 @@ pub fn to_note(
         .iter()
         .filter(|l| severity_of(l).is_none())
         .filter(|l| import_label.is_none_or(|il| !il.eq_ignore_ascii_case(l)))
-        .map(|l| without_bidi(&l).to_lowercase())
+        .map(|l| without_bidi(l).to_lowercase())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
