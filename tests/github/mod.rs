@@ -5,6 +5,7 @@
 
 mod action;
 mod action_yml;
+mod env;
 mod findings;
 mod import;
 mod import_text;
