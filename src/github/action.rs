@@ -108,8 +108,20 @@ pub fn run_action(
     };
 
     // The summary first: it is the complete record even if everything after fails.
-    if let Some(path) = &env.step_summary {
-        append(path, &comment::summary(result, &ctx))?;
+    // A summary that cannot be written is the least important output: a notice, not a failure.
+    let mut summary_failed = None;
+    if let Some(path) = &env.step_summary
+        && let Err(e) = append(path, &comment::summary(result, &ctx))
+    {
+        summary_failed = Some(format!("GITHUB_STEP_SUMMARY: {e}"));
+    }
+    if let Some(reason) = summary_failed {
+        writeln!(
+            out,
+            "::notice title=git-incident::{}",
+            command_data(&format!("The job summary could not be written ({reason})."))
+        )
+        .map_err(stdout_err)?;
     }
 
     let mut unannotated = 0;
@@ -162,7 +174,13 @@ pub fn run_action(
         let mut text = output_line("risk", comment::level_name(result.risk));
         text.push_str(&output_line("flagged", &flagged.to_string()));
         text.push_str(&output_line("comment-url", outcome.url().unwrap_or("")));
-        append(path, &text)?;
+        append(path, &text).map_err(|e| match e {
+            GithubError::Io { path, source } => GithubError::Io {
+                path: format!("{} (GITHUB_OUTPUT)", path.display()).into(),
+                source,
+            },
+            other => other,
+        })?;
     }
 
     Ok(ActionReport {
