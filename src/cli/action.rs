@@ -72,6 +72,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         repo = Repo::discover(&ctx.cwd)?;
     }
     github::checkout::require_full_history(&repo.git)?;
+    let mut fetched = github::checkout::Fetched::default();
+    let changed = github::checkout::ensure_objects(&repo.git, &workdir, &pr, &mut fetched);
+    for message in &fetched.messages {
+        ctx.warn(message);
+    }
+    if changed? {
+        repo = Repo::discover(&ctx.cwd)?;
+    }
     let base = repo.resolve_commit(&pr.base_sha)?;
     let head = repo.resolve_commit(&pr.head_sha)?;
     let (notes, config) = crate::store::load_from_tree(&repo.git, base)?;
@@ -96,6 +104,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         annotations: !args.no_annotations,
         max_annotations: args.max_annotations,
         run_url: run_url(&env),
+        unreadable: notes.warnings.clone(),
         ..ActionOptions::default()
     };
     let report = github::run_action(&env, &pr, &result, &notes.notes, &opts, ctx.out)?;

@@ -26,6 +26,8 @@ pub struct ActionOptions {
     pub max_wait: Duration,
     /// Link to the workflow run (`{server}/{repo}/actions/runs/{id}`), for the comment.
     pub run_url: Option<String>,
+    /// Notes on the base commit that could not be read: named in the summary and annotated.
+    pub unreadable: Vec<crate::store::Warning>,
 }
 
 impl Default for ActionOptions {
@@ -36,6 +38,7 @@ impl Default for ActionOptions {
             max_annotations: annotations::GITHUB_LIMIT,
             max_wait: Duration::from_secs(120),
             run_url: None,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -96,6 +99,7 @@ pub fn run_action(
         head_sha: &pr.head_sha,
         notes,
         run_url: opts.run_url.as_deref(),
+        unreadable: &opts.unreadable,
     };
     let flagged = comment::flagged(result).len();
     let stdout_err = |e: std::io::Error| GithubError::Io {
@@ -104,13 +108,42 @@ pub fn run_action(
     };
 
     // The summary first: it is the complete record even if everything after fails.
-    if let Some(path) = &env.step_summary {
-        append(path, &comment::summary(result, &ctx))?;
+    // A summary that cannot be written is the least important output: a notice, not a failure.
+    let mut summary_failed = None;
+    if let Some(path) = &env.step_summary
+        && let Err(e) = append(path, &comment::summary(result, &ctx))
+    {
+        summary_failed = Some(format!("GITHUB_STEP_SUMMARY: {e}"));
+    }
+    if let Some(reason) = summary_failed {
+        writeln!(
+            out,
+            "::notice title=git-incident::{}",
+            command_data(&format!("The job summary could not be written ({reason})."))
+        )
+        .map_err(stdout_err)?;
     }
 
     let mut unannotated = 0;
     if opts.annotations {
-        let (lines, rest) = annotations::commands(result, opts.max_annotations);
+        // A broken note hides an incident: each one is a warning on its file, ahead of the
+        // findings (they share GitHub's budget of 10).
+        let notes = opts.unreadable.len().min(opts.max_annotations.min(3));
+        for w in opts.unreadable.iter().take(notes) {
+            writeln!(
+                out,
+                "::warning file={},title={}::{}",
+                super::escape::command_property(&w.file),
+                super::escape::command_property("git-incident: unreadable note"),
+                command_data(&format!(
+                    "This note could not be read, so its incident is left out of the check: {}",
+                    super::escape::collapse(&w.message)
+                ))
+            )
+            .map_err(stdout_err)?;
+        }
+        let (lines, rest) =
+            annotations::commands(result, opts.max_annotations.saturating_sub(notes));
         unannotated = rest;
         for line in lines {
             writeln!(out, "{line}").map_err(stdout_err)?;
@@ -141,7 +174,13 @@ pub fn run_action(
         let mut text = output_line("risk", comment::level_name(result.risk));
         text.push_str(&output_line("flagged", &flagged.to_string()));
         text.push_str(&output_line("comment-url", outcome.url().unwrap_or("")));
-        append(path, &text)?;
+        append(path, &text).map_err(|e| match e {
+            GithubError::Io { path, source } => GithubError::Io {
+                path: format!("{} (GITHUB_OUTPUT)", path.display()).into(),
+                source,
+            },
+            other => other,
+        })?;
     }
 
     Ok(ActionReport {
@@ -165,6 +204,12 @@ fn failure_reason(e: &GithubError, pr: &PullRequest) -> String {
 }
 
 /// Find our comment (across every page), then create, update or resolve it.
+///
+/// Only a comment written by the token's own identity counts as ours (a bot, or the login
+/// `GET /user` names): a comment by anyone else carrying the marker is ignored, so a pull
+/// request author cannot hide or edit the warning. A comment gone between the list and the
+/// update (404/410) is posted anew. Before creating, the list is read again so that of two
+/// runs at once the second updates the first one's comment instead of adding another.
 fn publish_comment(
     env: &ActionEnv,
     pr: &PullRequest,
@@ -174,30 +219,42 @@ fn publish_comment(
 ) -> Result<CommentOutcome, GithubError> {
     let token = env.token.as_ref().ok_or(GithubError::NoToken)?;
     let client = Client::new(&env.api_url, Some(token))?.with_max_wait(opts.max_wait);
+    // The Actions token cannot read `/user` (403): then only bots count.
+    let own_login = client
+        .get("/user")
+        .ok()
+        .and_then(|u| u.get("login").and_then(Value::as_str).map(str::to_string));
     let body = comment::comment_body(result, ctx);
-    let existing = find_comment(&client, pr)?;
     let comment_path = |id: u64| format!("/repos/{}/issues/comments/{id}", pr.repository);
-    match (existing, body) {
-        (Some(found), Some(body)) => {
-            if found.body == body {
-                return Ok(CommentOutcome::Unchanged(found.url));
-            }
-            let reply = client.patch(&comment_path(found.id), &json!({ "body": body }))?;
-            Ok(CommentOutcome::Updated(
-                html_url(&reply).unwrap_or(found.url),
-            ))
+    let target = match &body {
+        Some(body) => body.clone(),
+        None => comment::resolved_body(ctx),
+    };
+    let done = |url: String, changed: bool| match (&body, changed) {
+        (_, false) => CommentOutcome::Unchanged(url),
+        (Some(_), true) => CommentOutcome::Updated(url),
+        (None, true) => CommentOutcome::Resolved(url),
+    };
+    let mut existing = find_comment(&client, pr, own_login.as_deref())?;
+    if existing.is_none() && body.is_some() {
+        existing = find_comment(&client, pr, own_login.as_deref())?;
+    }
+    if let Some(found) = existing {
+        if found.body == target {
+            return Ok(done(found.url, false));
         }
-        (Some(found), None) => {
-            let resolved = comment::resolved_body(ctx);
-            if found.body == resolved {
-                return Ok(CommentOutcome::Unchanged(found.url));
-            }
-            let reply = client.patch(&comment_path(found.id), &json!({ "body": resolved }))?;
-            Ok(CommentOutcome::Resolved(
-                html_url(&reply).unwrap_or(found.url),
-            ))
+        match client.patch(&comment_path(found.id), &json!({ "body": target })) {
+            Ok(reply) => return Ok(done(html_url(&reply).unwrap_or(found.url), true)),
+            Err(e) if matches!(e.status(), Some(404) | Some(410)) => {}
+            Err(e) => return Err(e),
         }
-        (None, Some(body)) => {
+        if body.is_none() {
+            // Our comment is gone and nothing is flagged: nothing to say.
+            return Ok(CommentOutcome::NotNeeded);
+        }
+    }
+    match body {
+        Some(body) => {
             let reply = client.post(
                 &format!("/repos/{}/issues/{}/comments", pr.repository, pr.number),
                 &json!({ "body": body }),
@@ -206,7 +263,7 @@ fn publish_comment(
                 html_url(&reply).unwrap_or_default(),
             ))
         }
-        (None, None) => Ok(CommentOutcome::NotNeeded),
+        None => Ok(CommentOutcome::NotNeeded),
     }
 }
 
@@ -216,12 +273,16 @@ struct Found {
     url: String,
 }
 
-/// Our comment: the first whose body starts with the marker, preferring one written by a bot
-/// (the Actions token posts as `github-actions[bot]`), so a person quoting the marker is not
-/// mistaken for it.
-fn find_comment(client: &Client, pr: &PullRequest) -> Result<Option<Found>, GithubError> {
-    let mut by_person = None;
-    let mut by_bot = None;
+/// Our comment: among comments starting with the marker and written by us (the token's login
+/// when known, else any bot), the newest of the best kind: the token's login, then
+/// `github-actions[bot]`, then another bot. The newest, so that after two concurrent runs the
+/// last writer's comment is the one kept up to date.
+fn find_comment(
+    client: &Client,
+    pr: &PullRequest,
+    own_login: Option<&str>,
+) -> Result<Option<Found>, GithubError> {
+    let mut best: Option<(u8, Found)> = None;
     client.for_each_page(
         &format!(
             "/repos/{}/issues/{}/comments?per_page=100",
@@ -236,25 +297,38 @@ fn find_comment(client: &Client, pr: &PullRequest) -> Result<Option<Found>, Gith
                 if !body.trim_start().starts_with(MARKER) {
                     continue;
                 }
+                let Some(rank) = author_rank(&c, own_login) else {
+                    continue;
+                };
+                if best.as_ref().is_some_and(|(r, _)| *r > rank) {
+                    continue;
+                }
                 let found = Found {
                     id,
                     body: body.to_string(),
                     url: html_url(&c).unwrap_or_default(),
                 };
-                let is_bot = c
-                    .pointer("/user/type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t == "Bot");
-                if is_bot {
-                    by_bot = Some(found);
-                    return false;
-                }
-                by_person.get_or_insert(found);
+                best = Some((rank, found));
             }
             true
         },
     )?;
-    Ok(by_bot.or(by_person))
+    Ok(best.map(|(_, f)| f))
+}
+
+/// How surely a comment's author is us: `None` when it is someone else.
+fn author_rank(c: &Value, own_login: Option<&str>) -> Option<u8> {
+    let login = c.pointer("/user/login").and_then(Value::as_str);
+    let is_bot = c
+        .pointer("/user/type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "Bot");
+    match (login, own_login) {
+        (Some(l), Some(own)) if l == own => Some(3),
+        (Some("github-actions[bot]"), _) if is_bot => Some(2),
+        _ if is_bot => Some(1),
+        _ => None,
+    }
 }
 
 fn html_url(v: &Value) -> Option<String> {

@@ -65,7 +65,22 @@ pub fn findings(result: &CheckResult) -> Vec<Annotation> {
         }
     }
     lines.extend(whole);
-    lines
+    spread(lines)
+}
+
+/// Findings of one file beyond the first few wait until every other file had its turn: with
+/// GitHub's cap of 10, ten warnings on one file would hide the other risky files.
+pub const PER_FILE_FIRST: usize = 3;
+
+fn spread(all: Vec<Annotation>) -> Vec<Annotation> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let (mut first, later): (Vec<_>, Vec<_>) = all.into_iter().partition(|a| {
+        let n = seen.entry(a.file.clone()).or_insert(0);
+        *n += 1;
+        *n <= PER_FILE_FIRST
+    });
+    first.extend(later);
+    first
 }
 
 fn incidents_text(file: &CheckedFile) -> String {

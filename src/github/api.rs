@@ -53,7 +53,7 @@ impl Client {
                 .base_uri(base.as_str())
                 .map_err(|e| GithubError::Transport {
                     url: base.clone(),
-                    message: format!("not a usable API URL: {e}"),
+                    message: format!("not a usable API URL (GITHUB_API_URL): {e}"),
                 })?;
             if let Some(token) = token {
                 builder = builder.personal_token(token.expose().to_string());
@@ -252,8 +252,12 @@ fn error_text(e: &octocrab::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        // hyper repeats its own message at each level; say each part once.
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
         source = s.source();
     }
     text

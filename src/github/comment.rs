@@ -32,6 +32,9 @@ pub struct RenderContext<'a> {
     pub notes: &'a [LoadedNote],
     /// Link to the workflow run, where the job summary is.
     pub run_url: Option<&'a str>,
+    /// Note files on the base commit that could not be read (a broken note hides an
+    /// incident, so the reader is told).
+    pub unreadable: &'a [crate::store::Warning],
 }
 
 impl RenderContext<'_> {
@@ -115,22 +118,49 @@ pub fn summary(result: &CheckResult, ctx: &RenderContext) -> String {
         let _ = writeln!(
             out,
             "### ✅ git-incident: no touched file has incident history\n\nChecked `{}`..`{}` \
-             against {} notes on the base commit.",
+             against {} on the base commit.",
             short(ctx.base_sha),
             short(ctx.head_sha),
-            ctx.notes.len()
+            plural(ctx.notes.len(), "note", "notes")
         );
+        unreadable_lines(&mut out, ctx);
         return out;
     }
     render(&mut out, result, &files, ctx, None);
     let _ = writeln!(
         out,
-        "\nChecked `{}`..`{}` against {} notes on the base commit.",
+        "\nChecked `{}`..`{}` against {} on the base commit.",
         short(ctx.base_sha),
         short(ctx.head_sha),
-        ctx.notes.len()
+        plural(ctx.notes.len(), "note", "notes")
     );
+    unreadable_lines(&mut out, ctx);
     cap(out)
+}
+
+/// The notes that could not be read, named, so a broken note cannot silently hide an incident.
+fn unreadable_lines(out: &mut String, ctx: &RenderContext) {
+    if ctx.unreadable.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n⚠️ {} on the base commit could not be read and {} left out:\n",
+        plural(ctx.unreadable.len(), "note", "notes"),
+        if ctx.unreadable.len() == 1 {
+            "was"
+        } else {
+            "were"
+        }
+    );
+    for w in ctx.unreadable {
+        let _ = writeln!(
+            out,
+            "- {}: {}",
+            escape::code(&w.file),
+            escape::inline(&w.message, 200)
+        );
+    }
 }
 
 fn render(
@@ -457,6 +487,7 @@ mod tests {
             head_sha: "2222222222222222222222222222222222222222",
             notes,
             run_url: Some("https://github.com/octo/shop/actions/runs/42"),
+            unreadable: &[],
         }
     }
 

@@ -72,14 +72,21 @@ pub fn url(text: &str) -> String {
     out
 }
 
-/// Newlines, tabs and runs of spaces become one space; control characters are dropped.
+/// Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+/// they can make text display in another order than it reads (Trojan Source).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Newlines, tabs and runs of spaces become one space; control characters (bidi controls too)
+/// are dropped.
 pub fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.trim().chars() {
         if c.is_whitespace() {
             space = true;
-        } else if c.is_control() {
+        } else if c.is_control() || is_bidi_control(c) {
             continue;
         } else {
             if space && !out.is_empty() {

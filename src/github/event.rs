@@ -123,6 +123,13 @@ struct RepoPayload {
 impl PullRequest {
     /// Parse the event file; `repository` (from `GITHUB_REPOSITORY`) wins over the payload's.
     pub fn from_file(path: &Path, repository: Option<&str>) -> Result<PullRequest, GithubError> {
+        if let Some(repo) = repository.filter(|r| !is_repo_name(r)) {
+            return Err(GithubError::Env {
+                name: "GITHUB_REPOSITORY",
+                value: super::escape::truncate(&super::escape::collapse(repo), 100),
+                problem: "is not an OWNER/NAME repository",
+            });
+        }
         let text = std::fs::read_to_string(path).map_err(|e| GithubError::Event {
             path: path.to_path_buf(),
             message: e.to_string(),

@@ -119,7 +119,7 @@ pub fn fetch(client: &Client, opts: &ImportOptions) -> Result<Fetched, GithubErr
                     pr.get("title").and_then(Value::as_str).unwrap_or(""),
                     pr.get("body").and_then(Value::as_str).unwrap_or("")
                 );
-                for issue in closing_refs(&text) {
+                for issue in closing_refs(&text, &opts.repo) {
                     if wanted.contains(&issue) {
                         fetched.closing.entry(issue).or_default().push(ClosingPr {
                             number,
@@ -234,7 +234,10 @@ pub fn commits_naming_issues(workdir: &Path) -> Result<BTreeMap<u64, Vec<LinkedC
 static ISSUE_REF: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)(?:^|[^\w/&#])(?:#|gh-)(\d{1,9})\b").ok());
 static CLOSING_REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d{1,9})\b").ok()
+    Regex::new(
+        r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)?#(\d{1,9})\b",
+    )
+    .ok()
 });
 
 /// Issue numbers a commit message names (`#12`, `(#12)`, `GH-12`; not `&#12;` or `a/b#12`).
@@ -247,13 +250,18 @@ pub fn issue_refs(message: &str) -> BTreeSet<u64> {
         .collect()
 }
 
-/// Issue numbers a pull request closes (`Fixes #12`, `closes: #3`).
-pub fn closing_refs(text: &str) -> BTreeSet<u64> {
+/// Issue numbers of `repo` a pull request closes (`Fixes #12`, `closes: #3`, `closes
+/// OWNER/NAME#4` when OWNER/NAME is `repo`; GitHub closes those too).
+pub fn closing_refs(text: &str, repo: &str) -> BTreeSet<u64> {
     let Some(re) = CLOSING_REF.as_ref() else {
         return BTreeSet::new();
     };
     re.captures_iter(text)
-        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .filter(|c| {
+            c.get(1)
+                .is_none_or(|r| r.as_str().eq_ignore_ascii_case(repo))
+        })
+        .filter_map(|c| c.get(2)?.as_str().parse().ok())
         .collect()
 }
 
@@ -345,7 +353,7 @@ pub fn to_note(
         .iter()
         .filter(|l| severity_of(l).is_none())
         .filter(|l| import_label.is_none_or(|il| !il.eq_ignore_ascii_case(l)))
-        .map(|l| l.to_lowercase())
+        .map(|l| without_bidi(l).to_lowercase())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -383,14 +391,17 @@ pub fn to_note(
     Note {
         version: 1,
         id: String::new(),
-        title: super::escape::collapse(&issue.title),
+        title: title_of(issue),
         status,
         severity,
         tier: None,
         opened,
         resolved,
         paths: paths.into_iter().collect(),
-        symptoms: code_blocks(&issue.body),
+        symptoms: code_blocks(&issue.body)
+            .into_iter()
+            .map(|b| without_bidi(&b))
+            .collect(),
         commits: Commits {
             fixed_by,
             introduced_by: Vec::new(),
@@ -407,6 +418,25 @@ pub fn to_note(
         source: Some(Source::Github),
         imported_from: Some(import_key(repo, issue.number)),
     }
+}
+
+/// The issue's title on one line; a blank one becomes `Issue #N (untitled)`, since `validate`
+/// rejects an empty title.
+fn title_of(issue: &Issue) -> String {
+    let title = super::escape::collapse(&issue.title);
+    if title.is_empty() {
+        format!("Issue #{} (untitled)", issue.number)
+    } else {
+        title
+    }
+}
+
+/// Text without bidi embedding/override/isolate controls, which could make it display in
+/// another order than it reads.
+fn without_bidi(text: &str) -> String {
+    text.chars()
+        .filter(|c| !super::escape::is_bidi_control(*c))
+        .collect()
 }
 
 /// Percent-encode a query value.
@@ -435,8 +465,14 @@ mod tests {
 
     #[test]
     fn closing_keywords() {
-        let refs = closing_refs("Fixes #12 and resolves: #14; mentions #15");
+        let refs = closing_refs("Fixes #12 and resolves: #14; mentions #15", "o/r");
         assert_eq!(refs.into_iter().collect::<Vec<_>>(), [12, 14]);
+    }
+
+    #[test]
+    fn closing_owner_name_refs_count_for_this_repository_only() {
+        let refs = closing_refs("fixes #41 and closes O/r#42, fixes other/r#43", "o/r");
+        assert_eq!(refs.into_iter().collect::<Vec<_>>(), [41, 42]);
     }
 
     #[test]

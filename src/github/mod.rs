@@ -23,6 +23,13 @@ pub enum GithubError {
     NotInAction,
     #[error("cannot read the event at {}: {message}", path.display())]
     Event { path: PathBuf, message: String },
+    /// A variable the runner sets holds something unusable (it was overridden).
+    #[error("{name} is `{value}`, which {problem}")]
+    Env {
+        name: &'static str,
+        value: String,
+        problem: &'static str,
+    },
     #[error("no GitHub token (GITHUB_TOKEN is empty)")]
     NoToken,
     #[error("cannot reach {url}: {message}")]
@@ -58,9 +65,12 @@ impl GithubError {
             GithubError::NotInAction => "run it from the git-incident Action on a pull_request \
                 event, or use `git incident check --base REV` locally"
                 .to_string(),
-            GithubError::Event { .. } => "the Action supports `pull_request` and \
-                `pull_request_target` events"
+            GithubError::Event { .. } => "GITHUB_EVENT_PATH must name the event of a \
+                `pull_request` or `pull_request_target` run (the only events the Action supports)"
                 .to_string(),
+            GithubError::Env { name, .. } => {
+                format!("GitHub Actions sets {name} itself; do not override it in `env:`")
+            }
             GithubError::NoToken => "set GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{ \
                 github.token }}`)"
                 .to_string(),

@@ -4,5 +4,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod action;
+mod action_yml;
+mod env;
+mod findings;
 mod import;
+mod import_text;
+mod ours;
+mod partial;
 mod support;
