@@ -3,6 +3,7 @@
 //! CLI and the GitHub Action.
 
 mod check;
+mod partial;
 mod score;
 
 pub use check::check;
