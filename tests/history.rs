@@ -756,3 +756,187 @@ fn repository_owned_by_another_user_gets_the_safe_directory_hint() {
         out.stderr
     );
 }
+
+#[test]
+fn check_flags_a_deleted_file_with_fix_history_in_every_format() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add lib",
+        &[
+            ("lib.rs", &lines(10, "lib")),
+            ("other.rs", "x\n"),
+            ("gone.rs", "y\n"),
+        ],
+    );
+    let fixed = lines(10, "lib").replace("line 3 of", "guarded line 3 of");
+    let fix = repo.commit_files("Fix crash on empty input", &[("lib.rs", &fixed)]);
+    write_note(
+        &repo,
+        "a1b2c3d4",
+        "lib.rs",
+        &format!("commits:\n  fixed_by: [\"{fix}\"]\n"),
+    );
+    repo.commit("Record the incident");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.git(&["rm", "-q", "lib.rs", "gone.rs"]);
+    repo.commit_files("Remove lib", &[("other.rs", "z\n")]);
+
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let files = v["files"].as_array().unwrap();
+    let lib = files.iter().find(|f| f["path"] == "lib.rs").unwrap();
+    assert_eq!(lib["deleted"], true, "{v}");
+    assert_eq!(lib["level"], "high", "{v}");
+    assert_eq!(lib["incidents"][0]["id"], "a1b2c3d4", "{v}");
+    assert_eq!(lib["lines"][0]["start"], 3, "{v}");
+    assert_eq!(lib["lines"][0]["end"], 3, "{v}");
+    assert_eq!(lib["lines"][0]["incidents"][0], "a1b2c3d4", "{v}");
+    assert!(fix.starts_with(lib["lines"][0]["fix_commit"].as_str().unwrap()));
+    assert_eq!(v["risk"], "high");
+
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stdout.contains("lib.rs (deleted)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("deletes line 3 written by fix"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("incident a1b2c3d4"), "{}", out.stdout);
+    // Every changed file is accounted for: the edited and the deleted file without history.
+    assert!(
+        out.stdout
+            .contains("2 other changed files have no incident or fix history"),
+        "{}",
+        out.stdout
+    );
+
+    let out = repo.run(&["check", "--base", "main", "--format", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(out.stdout.contains("(deleted)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("deletes line 3 written by fix"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("a1b2c3d4"), "{}", out.stdout);
+}
+
+#[test]
+fn line_hit_names_only_the_incidents_whose_fixed_by_holds_that_fix() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add lib", &[("lib.rs", &lines(10, "lib"))]);
+    let guarded = lines(10, "lib").replace("line 3 of", "guarded line 3 of");
+    let fix = repo.commit_files("Fix crash on empty input", &[("lib.rs", &guarded)]);
+    let both = guarded.replace("line 7 of", "patched line 7 of");
+    let other_fix = repo.commit_files("Fix a leak", &[("lib.rs", &both)]);
+    let all = both.replace("line 9 of", "bounded line 9 of");
+    let imported_fix = repo.commit_files("Fix overflow", &[("lib.rs", &all)]);
+    // An imported note counts once, as its fix commit, but still names that fix's lines.
+    repo.write(
+        ".incidents/m3n4p5q6.yaml",
+        &format!("version: 1\nid: m3n4p5q6\ntitle: Fix overflow\nstatus: resolved\nsource: commit\nopened: 2024-01-04T00:00:00Z\npaths:\n  - lib.rs\ncommits:\n  fixed_by: [\"{imported_fix}\"]\n"),
+    );
+    // The note names the first fix by an abbreviated id; a second note on the same file
+    // names no fix commit and must not be quoted for either range.
+    write_note(
+        &repo,
+        "a1b2c3d4",
+        "lib.rs",
+        &format!("commits:\n  fixed_by: [\"{}\"]\n", &fix[..9]),
+    );
+    repo.write(
+        ".incidents/zz9yy8xx.yaml",
+        "version: 1\nid: zz9yy8xx\ntitle: Unrelated outage\nstatus: resolved\nseverity: sev1\nopened: 2024-01-03T00:00:00Z\npaths:\n  - lib.rs\n",
+    );
+    repo.commit("Record the incidents");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let edited = all
+        .replace("guarded line 3", "tweaked line 3")
+        .replace("patched line 7", "tweaked line 7")
+        .replace("bounded line 9", "tweaked line 9");
+    repo.commit_files("Tweak", &[("lib.rs", &edited)]);
+
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let lib = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "lib.rs")
+        .unwrap()
+        .clone();
+    let hits = lib["lines"].as_array().unwrap();
+    assert_eq!(hits.len(), 3, "{v}");
+    assert!(
+        imported_fix.starts_with(hits[2]["fix_commit"].as_str().unwrap()),
+        "{v}"
+    );
+    assert_eq!(hits[2]["incidents"], serde_json::json!(["m3n4p5q6"]), "{v}");
+    assert!(
+        fix.starts_with(hits[0]["fix_commit"].as_str().unwrap()),
+        "{v}"
+    );
+    assert_eq!(hits[0]["incidents"], serde_json::json!(["a1b2c3d4"]), "{v}");
+    assert!(
+        other_fix.starts_with(hits[1]["fix_commit"].as_str().unwrap()),
+        "{v}"
+    );
+    assert!(hits[1].get("incidents").is_none(), "{v}");
+
+    for format in ["text", "markdown"] {
+        let out = repo.run(&["check", "--base", "main", "--format", format]);
+        assert_eq!(out.code, 0, "{}", out.snapshot());
+        let first = out.stdout.lines().find(|l| l.contains("line 3")).unwrap();
+        assert!(first.contains("a1b2c3d4"), "{}", out.stdout);
+        assert!(!first.contains("zz9yy8xx"), "{}", out.stdout);
+        let second = out.stdout.lines().find(|l| l.contains("line 7")).unwrap();
+        assert!(!second.contains("incident"), "{}", out.stdout);
+        let third = out.stdout.lines().find(|l| l.contains("line 9")).unwrap();
+        assert!(third.contains("m3n4p5q6"), "{}", out.stdout);
+        assert!(!third.contains("a1b2c3d4"), "{}", out.stdout);
+    }
+}
+
+#[test]
+fn blobless_clone_check_matches_a_full_clone_or_says_it_cannot() {
+    let (origin, _fix) = fix_then_edit(true);
+    origin.git(&["config", "uploadpack.allowfilter", "true"]);
+    origin.git(&["config", "uploadpack.allowanysha1inwant", "true"]);
+    let url = format!("file://{}", origin.path().display());
+    let clones = TestRepo::new();
+    let full = clones.path().join("full");
+    let blobless = clones.path().join("blobless");
+    clones.git(&["clone", "-q", &url, full.to_str().unwrap()]);
+    let orphan = clones.path().join("orphan");
+    for dest in [&blobless, &orphan] {
+        clones.git(&[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            &url,
+            dest.to_str().unwrap(),
+        ]);
+    }
+    let args = [
+        "check",
+        "--base",
+        "origin/main",
+        "--head",
+        "origin/feature",
+        "--format",
+        "json",
+    ];
+    let expected = clones.run_in(&full, &args);
+    assert_eq!(expected.code, 0, "{}", expected.snapshot());
+    assert!(expected.stdout.contains("\"lines\""), "{}", expected.stdout);
+    // The blobs blame needs are fetched from the promisor remote: the same findings.
+    let out = clones.run_in(&blobless, &args);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(out.stdout, expected.stdout);
+    // A promisor remote that is gone: no silent "nothing found", an error and the way out.
+    std::fs::rename(origin.path(), clones.path().join("moved")).unwrap();
+    let out = clones.run_in(&orphan, &args);
+    let _keep = origin;
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("partial clone"), "{}", out.stderr);
+    assert!(out.stderr.contains("git fetch --refetch"), "{}", out.stderr);
+}

@@ -125,8 +125,9 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
             for f in &flagged {
                 writeln!(
                     out,
-                    "- {}: {} (score {:.2}; {})",
+                    "- {}{}: {} (score {:.2}; {})",
                     code(&f.path),
+                    if f.deleted { " (deleted)" } else { "" },
                     level(f.level),
                     f.score,
                     inline(&summary(f), 300)
@@ -134,9 +135,11 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                 for l in f.lines.iter().take(MAX_LISTED) {
                     writeln!(
                         out,
-                        "  - {} written by fix {}",
+                        "  - {}{} written by fix {}{}",
+                        if f.deleted { "deletes " } else { "" },
                         lines(l),
-                        code(&l.fix_commit)
+                        code(&l.fix_commit),
+                        inline(&hit_incidents(f, l), 200)
                     )?;
                 }
                 if let Some(more) = more(f.lines.len(), "changed range") {
@@ -173,18 +176,24 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
             for f in &flagged {
                 writeln!(
                     out,
-                    "{:<6}  {:>6.2}  {}  ({})",
+                    "{:<6}  {:>6.2}  {}{}  ({})",
                     level(f.level),
                     f.score,
                     f.path,
+                    if f.deleted { " (deleted)" } else { "" },
                     summary(f)
                 )?;
                 for l in f.lines.iter().take(MAX_LISTED) {
+                    let what = if f.deleted {
+                        format!("deletes {}", lines(l))
+                    } else {
+                        format!("{} change code", lines(l))
+                    };
                     writeln!(
                         out,
-                        "        {} change code written by fix {}",
-                        lines(l),
-                        l.fix_commit
+                        "        {what} written by fix {}{}",
+                        l.fix_commit,
+                        hit_incidents(f, l)
                     )?;
                 }
                 if let Some(more) = more(f.lines.len(), "changed range") {
@@ -264,7 +273,8 @@ fn summary(f: &CheckedFile) -> String {
             .collect::<std::collections::HashSet<_>>()
             .len()
             - 1;
-        text.push_str(&format!("; edits lines fix {short} wrote"));
+        let verb = if f.deleted { "deletes" } else { "edits" };
+        text.push_str(&format!("; {verb} lines fix {short} wrote"));
         if others > 0 {
             text.push_str(&format!(
                 " (and {others} other fix{})",
@@ -273,6 +283,30 @@ fn summary(f: &CheckedFile) -> String {
         }
     }
     text
+}
+
+/// " (incident k3f9x2ab: title)" for the notes naming a hit's fix commit; nothing when no
+/// note names it (the fix then stands alone, never borrowing the file's other incidents).
+fn hit_incidents(f: &CheckedFile, hit: &fragility::LineHit) -> String {
+    let named: Vec<String> = hit
+        .incidents
+        .iter()
+        .take(MAX_LISTED)
+        .map(|id| match f.incidents.iter().find(|i| &i.id == id) {
+            Some(i) => format!("incident {id}: {}", i.title),
+            None => format!("incident {id}"),
+        })
+        .collect();
+    if named.is_empty() {
+        return String::new();
+    }
+    let rest = hit.incidents.len().saturating_sub(MAX_LISTED);
+    let more = if rest > 0 {
+        format!(" and {rest} more")
+    } else {
+        String::new()
+    };
+    format!(" ({}{more})", named.join("; "))
 }
 
 fn sev(i: &fragility::IncidentRef) -> String {

@@ -3,6 +3,7 @@
 //! or deletes are blamed on the base, and lines written by a fix commit are reported: editing
 //! code that fixed a bug is the strongest warning the tool gives.
 
+use super::partial::{blob_id, is_partial_clone, partial_clone_error, prefetch_blobs};
 use super::score::{NoteIndex, fix_commits, score_files};
 use super::{CheckResult, CheckedFile, IncidentRef, Level, LineHit};
 use crate::config::Config;
@@ -65,6 +66,8 @@ pub fn check(
         });
     }
     let live: Vec<&Changed> = changed.iter().filter(|c| !c.deleted).collect();
+    let deleted: Vec<&Changed> = changed.iter().filter(|c| c.deleted).collect();
+    let partial = is_partial_clone(repo);
 
     // With a cache the whole history is at hand (and updating it costs only the new
     // commits); without one, read only the commits that touched the changed files, which
@@ -72,14 +75,7 @@ pub fn check(
     let mut opts = ScanOptions::from_config(config);
     opts.rev = Some(head.to_string());
     if !history::cache_path(repo).exists() {
-        let mut paths: Vec<BString> = Vec::new();
-        for c in &live {
-            paths.push(c.path.clone());
-            if let Some(old) = c.old_path.as_ref().filter(|o| !paths.contains(o)) {
-                paths.push(old.clone());
-            }
-        }
-        opts.paths = Some(paths);
+        opts.paths = Some(scan_paths(&live));
         opts.use_cache = false;
     }
     let history = if live.is_empty() {
@@ -87,107 +83,36 @@ pub fn check(
     } else {
         history::scan(repo, &opts, &mut |_| {})?
     };
-
-    let only: HashSet<BString> = live.iter().map(|c| c.path.clone()).collect();
-    let scores = score_files(&history, notes, config, jiff::Timestamp::now(), Some(&only));
-    let index = NoteIndex::new(&history, notes);
-    let is_fix = fix_commits(&history, &index);
-    let commit_index: HashMap<ObjectId, usize> = history
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-
-    // Blame only files with fix history: blame attributes lines to commits that touched the
-    // file, so a file none of whose commits is a fix cannot have a line hit. The blames run
-    // in parallel, each thread with its own handle on the repository.
-    let fix_of = |id: ObjectId| -> Option<Vec<String>> {
-        let ci = commit_index.get(&id)?;
-        if !is_fix[*ci] {
-            return None;
-        }
-        let ids: Vec<String> = index
-            .fixed_by
-            .get(ci)
-            .map(|v| {
-                v.iter()
-                    .filter(|&&ni| index.counted[ni])
-                    .map(|&ni| index.notes[ni].note.id.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(ids)
+    let ctx = Assess {
+        repo,
+        notes,
+        config,
+        merge_base,
+        head,
+        partial,
     };
-    let jobs: Vec<(usize, BString, BString)> = scores
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.fix_commits > 0 || !s.incidents.is_empty())
-        .filter_map(|(i, s)| {
-            let c = live.iter().find(|c| c.path.to_str_lossy() == s.path)?;
-            Some((i, c.old_path.clone()?, c.path.clone()))
-        })
-        .collect();
-    let shared = repo.git.clone().into_sync();
-    let mut blamed: HashMap<usize, Vec<LineHit>> = jobs
-        .par_iter()
-        .map(|(i, old, new)| {
-            let mut git = shared.to_thread_local();
-            git.object_cache_size_if_unset(64 * 1024 * 1024);
-            line_hits(
-                &git,
-                merge_base,
-                head,
-                old.as_bstr(),
-                new.as_bstr(),
-                &fix_of,
-            )
-            .map(|hits| (*i, hits))
-        })
-        .collect::<Result<_>>()?;
-
-    let mut files = Vec::new();
-    for (si, score) in scores.into_iter().enumerate() {
-        let lines = blamed.remove(&si).unwrap_or_default();
-        let mut level = score.level;
-        if !lines.is_empty() {
-            // Lines of a fix named by an incident: high; lines of a pattern-matched fix:
-            // at least medium (a fix pattern alone is weaker evidence).
-            let floor = if lines.iter().any(|l| !l.incidents.is_empty()) {
-                Level::High
-            } else {
-                Level::Medium
-            };
-            level = level.max(floor);
-        }
-        let mut notes_of: Vec<&crate::store::LoadedNote> = score
-            .incidents
-            .iter()
-            .filter_map(|id| index.notes.iter().find(|n| &n.note.id == id).copied())
-            .collect();
-        // Most severe first, then most recent: the order a reader should see them in.
-        notes_of.sort_by_key(|n| {
-            (
-                n.note.severity.map_or(2, |s| s as u8),
-                std::cmp::Reverse(n.note.opened.or(n.note.resolved).map(|t| t.as_second())),
-            )
+    let mut files = ctx.files(&history, &live)?;
+    // A deleted file no longer exists at head: weigh it as it stood at the merge base, so a
+    // change deleting fragile code is flagged like one editing it.
+    let mut cut = history
+        .shallow
+        .as_ref()
+        .and_then(|s| s.boundary.first())
+        .copied();
+    if !deleted.is_empty() {
+        let mut opts = ScanOptions::from_config(config);
+        opts.rev = Some(merge_base.to_string());
+        opts.paths = Some(scan_paths(&deleted));
+        opts.use_cache = false;
+        let at_base = history::scan(repo, &opts, &mut |_| {})?;
+        cut = cut.or_else(|| {
+            at_base
+                .shallow
+                .as_ref()
+                .and_then(|s| s.boundary.first())
+                .copied()
         });
-        let incidents = notes_of
-            .into_iter()
-            .map(|n| IncidentRef {
-                id: n.note.id.clone(),
-                title: n.note.title.clone(),
-                severity: n.note.severity,
-            })
-            .collect();
-        files.push(CheckedFile {
-            path: score.path,
-            level,
-            score: score.score,
-            incidents,
-            fix_commits: score.fix_commits,
-            lines,
-        });
+        files.extend(ctx.files(&at_base, &deleted)?);
     }
     files.sort_by(|a, b| {
         b.level
@@ -201,12 +126,164 @@ pub fn check(
         head: head.to_string(),
         risk,
         files,
-        history_cut_at: history
-            .shallow
-            .as_ref()
-            .and_then(|s| s.boundary.first())
-            .map(|id| id.to_string()),
+        history_cut_at: cut.map(|id| id.to_string()),
     })
+}
+
+/// Paths a history scan limited to `changes` must follow (old names of renames too).
+fn scan_paths(changes: &[&Changed]) -> Vec<BString> {
+    let mut paths: Vec<BString> = Vec::new();
+    for c in changes {
+        paths.push(c.path.clone());
+        if let Some(old) = c.old_path.as_ref().filter(|o| !paths.contains(o)) {
+            paths.push(old.clone());
+        }
+    }
+    paths
+}
+
+/// What scoring and blaming a set of changed files needs besides their history.
+struct Assess<'a> {
+    repo: &'a Repo,
+    notes: &'a NoteSet,
+    config: &'a Config,
+    merge_base: ObjectId,
+    head: ObjectId,
+    partial: bool,
+}
+
+impl Assess<'_> {
+    /// Scores and line hits of `changes`, read from `history` (scanned at head for live
+    /// files, at the merge base for deleted ones).
+    fn files(&self, history: &History, changes: &[&Changed]) -> Result<Vec<CheckedFile>> {
+        let (notes, config) = (self.notes, self.config);
+        let only: HashSet<BString> = changes.iter().map(|c| c.path.clone()).collect();
+        let scores = score_files(history, notes, config, jiff::Timestamp::now(), Some(&only));
+        let index = NoteIndex::new(history, notes);
+        let is_fix = fix_commits(history, &index);
+        let commit_index: HashMap<ObjectId, usize> = history
+            .commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+
+        // Blame only files with fix history: blame attributes lines to commits that touched
+        // the file, so a file none of whose commits is a fix cannot have a line hit. The
+        // blames run in parallel, each thread with its own handle on the repository.
+        // A line hit names the notes whose `commits.fixed_by` holds that very fix commit (an
+        // imported note included: it is exactly that fix's incident), never the file's others.
+        let fix_of = |id: ObjectId| -> Option<Vec<String>> {
+            let ci = commit_index.get(&id)?;
+            if !is_fix[*ci] {
+                return None;
+            }
+            let ids: Vec<String> = index
+                .fixed_by
+                .get(ci)
+                .map(|v| {
+                    v.iter()
+                        .map(|&ni| index.notes[ni].note.id.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(ids)
+        };
+        let counted_ids: HashSet<&str> = index
+            .notes
+            .iter()
+            .enumerate()
+            .filter(|(ni, _)| index.counted[*ni])
+            .map(|(_, n)| n.note.id.as_str())
+            .collect();
+        let jobs: Vec<(usize, BString, BString, bool)> = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.fix_commits > 0 || !s.incidents.is_empty())
+            .filter_map(|(i, s)| {
+                let c = changes.iter().find(|c| c.path.to_str_lossy() == s.path)?;
+                Some((i, c.old_path.clone()?, c.path.clone(), c.deleted))
+            })
+            .collect();
+        if self.partial && !jobs.is_empty() {
+            let paths: Vec<&BStr> = jobs.iter().map(|(_, old, _, _)| old.as_bstr()).collect();
+            let heads: Vec<ObjectId> = jobs
+                .iter()
+                .filter(|(_, _, _, deleted)| !deleted)
+                .filter_map(|(_, _, new, _)| blob_id(&self.repo.git, self.head, new.as_bstr()))
+                .collect();
+            prefetch_blobs(self.repo, self.merge_base, &paths, &heads);
+        }
+        let shared = self.repo.git.clone().into_sync();
+        let (base, head, partial) = (self.merge_base, self.head, self.partial);
+        let mut blamed: HashMap<usize, Vec<LineHit>> = jobs
+            .par_iter()
+            .map(|(i, old, new, deleted)| {
+                let mut git = shared.to_thread_local();
+                git.object_cache_size_if_unset(64 * 1024 * 1024);
+                let to = BlameTarget {
+                    base,
+                    head: (!deleted).then_some(head),
+                    old_path: old.as_bstr(),
+                    new_path: new.as_bstr(),
+                    partial,
+                };
+                line_hits(&git, &to, &fix_of).map(|hits| (*i, hits))
+            })
+            .collect::<Result<_>>()?;
+
+        let deleted: HashSet<String> = changes
+            .iter()
+            .filter(|c| c.deleted)
+            .map(|c| c.path.to_str_lossy().into_owned())
+            .collect();
+        let mut files = Vec::new();
+        for (si, score) in scores.into_iter().enumerate() {
+            let lines = blamed.remove(&si).unwrap_or_default();
+            let mut level = score.level;
+            if !lines.is_empty() {
+                // Lines of a fix named by a counted incident: high; lines of a
+                // pattern-matched or imported fix: at least medium (weaker evidence).
+                let named = lines.iter().any(|l| {
+                    l.incidents
+                        .iter()
+                        .any(|id| counted_ids.contains(id.as_str()))
+                });
+                level = level.max(if named { Level::High } else { Level::Medium });
+            }
+            let mut notes_of: Vec<&crate::store::LoadedNote> = score
+                .incidents
+                .iter()
+                .filter_map(|id| index.notes.iter().find(|n| &n.note.id == id).copied())
+                .collect();
+            // Most severe first, then most recent: the order a reader should see them in.
+            notes_of.sort_by_key(|n| {
+                (
+                    n.note.severity.map_or(2, |s| s as u8),
+                    std::cmp::Reverse(n.note.opened.or(n.note.resolved).map(|t| t.as_second())),
+                )
+            });
+            let incidents = notes_of
+                .into_iter()
+                .map(|n| IncidentRef {
+                    id: n.note.id.clone(),
+                    title: n.note.title.clone(),
+                    severity: n.note.severity,
+                })
+                .collect();
+            let path = score.path;
+            files.push(CheckedFile {
+                deleted: deleted.contains(&path),
+                path,
+                level,
+                score: score.score,
+                incidents,
+                fix_commits: score.fix_commits,
+                lines,
+            });
+        }
+        Ok(files)
+    }
 }
 
 /// Files changed between the merge base and head, renames detected like the history scan.
@@ -277,38 +354,70 @@ fn changed_files(
     Ok(files)
 }
 
-fn blob(git: &gix::Repository, commit: ObjectId, path: &BStr) -> Option<Vec<u8>> {
-    let tree = git.find_commit(commit).ok()?.tree().ok()?;
-    let entry = tree
-        .lookup_entry_by_path(gix::path::from_bstr(path).ok()?)
-        .ok()??;
+/// The blob of `path` at `commit`: `Ok(None)` when the path holds no blob there, an error
+/// when the blob is named but absent (a partial clone that has not fetched it).
+fn blob(
+    git: &gix::Repository,
+    commit: ObjectId,
+    path: &BStr,
+    partial: bool,
+) -> Result<Option<Vec<u8>>> {
+    let Some(tree) = git.find_commit(commit).ok().and_then(|c| c.tree().ok()) else {
+        return Ok(None);
+    };
+    let Some(rel) = gix::path::from_bstr(path).ok() else {
+        return Ok(None);
+    };
+    let Some(entry) = tree.lookup_entry_by_path(rel).ok().flatten() else {
+        return Ok(None);
+    };
     if !entry.mode().is_blob() {
-        return None;
+        return Ok(None);
     }
-    let object = entry.object().ok()?;
-    Some(object.data.clone())
+    match entry.object() {
+        Ok(object) => Ok(Some(object.data.clone())),
+        Err(_) if partial => Err(partial_clone_error(path)),
+        Err(_) => Ok(None),
+    }
 }
 
 fn is_binary(data: &[u8]) -> bool {
     data.iter().take(8000).any(|b| *b == 0)
 }
 
+/// What `line_hits` compares: `old_path` at the merge base against `new_path` at head, or,
+/// for a file the change deletes (`head: None`), against nothing.
+struct BlameTarget<'a> {
+    base: ObjectId,
+    head: Option<ObjectId>,
+    old_path: &'a BStr,
+    new_path: &'a BStr,
+    partial: bool,
+}
+
 /// Hunks of head that modify or delete base lines written by a fix commit. `fix_of` says
-/// whether a commit is a fix, and which incidents name it.
+/// whether a commit is a fix, and which incidents name it. For an edited file the ranges are
+/// where the change sits in head; for a deleted file, the deleted base lines a fix wrote.
 fn line_hits(
     git: &gix::Repository,
-    base: ObjectId,
-    head: ObjectId,
-    old_path: &BStr,
-    new_path: &BStr,
+    to: &BlameTarget<'_>,
     fix_of: &(dyn Fn(ObjectId) -> Option<Vec<String>> + Sync),
 ) -> Result<Vec<LineHit>> {
-    let (Some(old), Some(new)) = (blob(git, base, old_path), blob(git, head, new_path)) else {
+    let Some(old) = blob(git, to.base, to.old_path, to.partial)? else {
         return Ok(Vec::new());
+    };
+    let new = match to.head {
+        Some(head) => match blob(git, head, to.new_path, to.partial)? {
+            Some(new) => new,
+            None => return Ok(Vec::new()),
+        },
+        None => Vec::new(),
     };
     if is_binary(&old) || is_binary(&new) {
         return Ok(Vec::new());
     }
+    let deleted = to.head.is_none();
+    let (base, old_path) = (to.base, to.old_path);
     let old_text = String::from_utf8_lossy(&old);
     let new_text = String::from_utf8_lossy(&new);
     let diff = similar::TextDiff::from_lines(old_text.as_ref(), new_text.as_ref());
@@ -338,8 +447,11 @@ fn line_hits(
     };
     let outcome = match git.blame_file(old_path, base, options) {
         Ok(o) => o,
-        // Blame can fail on odd objects (a submodule, a missing blob in a partial clone);
-        // the file-level score still stands, so go on without line hits.
+        // A partial clone lacks blobs of the file's history: never report fewer hits than a
+        // full clone would without saying so.
+        Err(_) if to.partial => return Err(partial_clone_error(old_path)),
+        // Blame can fail on odd objects (a submodule); the file-level score still stands,
+        // so go on without line hits.
         Err(_) => return Ok(Vec::new()),
     };
     let mut hits: Vec<LineHit> = Vec::new();
@@ -354,9 +466,14 @@ fn line_hits(
                 continue;
             }
             // Report where the change sits in head: the replacement lines, or for a pure
-            // deletion the line after it.
-            let head_start = n.start as u32 + 1;
-            let head_end = (n.end as u32).max(head_start);
+            // deletion the line after it; a deleted file has no head, so the base lines.
+            let (head_start, head_end) = if deleted {
+                let from = start.max(o.start) as u32 + 1;
+                (from, (end.min(o.end) as u32).max(from))
+            } else {
+                let from = n.start as u32 + 1;
+                (from, (n.end as u32).max(from))
+            };
             let fix_commit = entry.commit_id.to_hex_with_len(12).to_string();
             if hits
                 .iter()
@@ -373,5 +490,15 @@ fn line_hits(
         }
     }
     hits.sort_by_key(|h| (h.start, h.end));
-    Ok(hits)
+    // Blame splits a fix's lines into several entries; adjacent ranges of one fix read as one.
+    let mut merged: Vec<LineHit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match merged.last_mut() {
+            Some(last) if last.fix_commit == hit.fix_commit && hit.start <= last.end + 1 => {
+                last.end = last.end.max(hit.end);
+            }
+            _ => merged.push(hit),
+        }
+    }
+    Ok(merged)
 }

@@ -3,6 +3,7 @@
 //! CLI and the GitHub Action.
 
 mod check;
+mod partial;
 mod score;
 
 pub use check::check;
@@ -41,7 +42,9 @@ pub struct IncidentRef {
     pub severity: Option<crate::store::Severity>,
 }
 
-/// A range of changed lines (in the head version) that a fix commit wrote (blame of the base).
+/// A range of changed lines (in the head version) that a fix commit wrote (blame of the base);
+/// for a deleted file, the deleted lines (numbered in the base version). `incidents`: the
+/// notes whose `commits.fixed_by` names that fix commit (empty when none does).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LineHit {
     pub start: u32,
@@ -60,6 +63,9 @@ pub struct CheckedFile {
     pub fix_commits: usize,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineHit>,
+    /// The change deletes the file: it is weighed as it stood at the merge base.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// `check --format json`.

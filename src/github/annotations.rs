@@ -50,6 +50,24 @@ pub fn findings(result: &CheckResult) -> Vec<Annotation> {
             });
         }
         for hit in &file.lines {
+            // Only the notes naming this very fix commit (G6): never the file's others.
+            let about = match hit.incidents.as_slice() {
+                [] => "no note names it".to_string(),
+                ids => {
+                    let named: Vec<String> = ids
+                        .iter()
+                        .take(3)
+                        .map(|id| match file.incidents.iter().find(|i| &i.id == id) {
+                            Some(i) => format!(
+                                "incident {id}: {}",
+                                truncate(&super::escape::collapse(&i.title), 100)
+                            ),
+                            None => format!("incident {id}"),
+                        })
+                        .collect();
+                    named.join("; ")
+                }
+            };
             lines.push(Annotation {
                 file: file.path.clone(),
                 line: Some((hit.start, hit.end.max(hit.start))),

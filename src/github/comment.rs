@@ -437,6 +437,7 @@ mod tests {
                     incidents: vec![inc("q7d2m4xa", "Wrong VAT for @acme <b>EU</b> orders")],
                     fix_commits: 2,
                     lines: vec![],
+                    deleted: false,
                 },
                 CheckedFile {
                     path: "src/checkout/cart.rs".into(),
@@ -453,6 +454,7 @@ mod tests {
                         fix_commit: "83e2010aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
                         incidents: vec!["k3f9x2ab".into()],
                     }],
+                    deleted: false,
                 },
                 CheckedFile {
                     path: "README.md".into(),
@@ -461,6 +463,7 @@ mod tests {
                     incidents: vec![],
                     fix_commits: 0,
                     lines: vec![],
+                    deleted: false,
                 },
             ],
         };
