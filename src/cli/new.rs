@@ -6,7 +6,7 @@ use super::{Ctx, Outcome, Result};
 use crate::error::Error;
 use crate::repo::Repo;
 use crate::store::{
-    self, Checked, Commits, Investigation, Note, Severity, Source, Status, Store, Tier, editor,
+    self, Checked, Investigation, Note, Severity, Source, Status, Store, Tier, editor,
 };
 
 /// Record a new incident note
@@ -305,17 +305,13 @@ fn is_blank(text: &str) -> bool {
 /// The note the flags describe (title may still be empty).
 fn from_flags(args: &Fields, paths: Vec<String>, repo: &Repo, store: &Store) -> Result<Note> {
     let mut note = Note {
-        version: 1,
-        id: String::new(),
         title: args.title.clone().unwrap_or_default(),
-        status: Status::Open,
         severity: args.severity,
         tier: args.tier,
         opened: args.opened,
         resolved: args.resolved,
         paths,
         symptoms: args.symptoms.clone(),
-        commits: Commits::default(),
         root_cause: args.root_cause.clone(),
         fix: args.fix.clone(),
         investigation: args.hours.map(|h| Investigation {
@@ -323,13 +319,10 @@ fn from_flags(args: &Fields, paths: Vec<String>, repo: &Repo, store: &Store) -> 
             checked: Vec::<Checked>::new(),
             escalations: Vec::new(),
         }),
-        repeat_of: None,
-        resolved_with: None,
-        environment: None,
         tags: args.tags.clone(),
         links: args.links.clone(),
         source: Some(Source::Manual),
-        imported_from: None,
+        ..Note::default()
     };
     if let Some(rev) = &args.from_commit {
         prefill_from_commit(&mut note, repo, rev)?;

@@ -389,12 +389,9 @@ pub fn to_note(
         _ => Status::Resolved,
     };
     Note {
-        version: 1,
-        id: String::new(),
         title: title_of(issue),
         status,
         severity,
-        tier: None,
         opened,
         resolved,
         paths: paths.into_iter().collect(),
@@ -404,19 +401,13 @@ pub fn to_note(
             .collect(),
         commits: Commits {
             fixed_by,
-            introduced_by: Vec::new(),
-            introduced_confidence: None,
+            ..Commits::default()
         },
-        root_cause: None,
-        fix: None,
-        investigation: None,
-        repeat_of: None,
-        resolved_with: None,
-        environment: None,
         tags,
         links,
         source: Some(Source::Github),
         imported_from: Some(import_key(repo, issue.number)),
+        ..Note::default()
     }
 }
 

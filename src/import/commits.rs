@@ -419,30 +419,20 @@ fn draft_note(
         tags.push(scope);
     }
     Some(Note {
-        version: 1,
-        id: String::new(),
         title: first.summary().trim().to_string(),
         status: Status::Resolved,
-        severity: None,
-        tier: None,
         opened: jiff::Timestamp::from_second(first.author_time).ok(),
         resolved: jiff::Timestamp::from_second(last.author_time).ok(),
         paths,
-        symptoms: Vec::new(),
         commits: Commits {
             fixed_by: fresh.iter().map(|(_, c)| c.id.to_string()).collect(),
             ..Commits::default()
         },
-        root_cause: None,
-        fix: None,
-        investigation: None,
-        repeat_of: None,
-        resolved_with: None,
-        environment: None,
         tags,
         links,
         source: Some(Source::Commit),
         imported_from: Some(group.key.clone()),
+        ..Note::default()
     })
 }
 

@@ -5,9 +5,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Open,
     Investigating,
     Resolved,
@@ -181,6 +184,36 @@ named!(Severity { Sev1 => "sev1", Sev2 => "sev2", Sev3 => "sev3", Sev4 => "sev4"
 named!(Tier { L1 => "L1", L2 => "L2", L3 => "L3" });
 named!(Confidence { Confirmed => "confirmed", Suggested => "suggested" });
 named!(Source { Manual => "manual", Commit => "commit", Github => "github" });
+
+/// A blank v1 note (no id yet, status open), for building notes with
+/// `Note { title, ..Note::default() }` so that adding a field touches no caller.
+impl Default for Note {
+    fn default() -> Self {
+        Note {
+            version: 1,
+            id: String::new(),
+            title: String::new(),
+            status: Status::Open,
+            severity: None,
+            tier: None,
+            opened: None,
+            resolved: None,
+            paths: Vec::new(),
+            symptoms: Vec::new(),
+            commits: Commits::default(),
+            root_cause: None,
+            fix: None,
+            investigation: None,
+            repeat_of: None,
+            resolved_with: None,
+            environment: None,
+            tags: Vec::new(),
+            links: Vec::new(),
+            source: None,
+            imported_from: None,
+        }
+    }
+}
 
 impl Note {
     /// Investigation hours, when recorded.
