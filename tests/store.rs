@@ -1513,3 +1513,29 @@ fn validate_lists_every_error_but_only_the_first_warnings_unless_all() {
         all.stdout
     );
 }
+
+#[test]
+fn edit_with_a_bad_value_shows_the_line_and_a_caret_and_keeps_the_note() {
+    let (repo, _) = repo_with_commit();
+    let id = repo
+        .run(&["new", "--title", "Crash", "--severity", "sev2"])
+        .stdout;
+    let id = id.trim();
+    let before = repo.read(&format!(".incidents/{id}.yaml"));
+    let editor = script(
+        repo.home.path(),
+        "bad.sh",
+        r#"sed -i.bak 's/^status: open/status: closed/' "$1""#,
+    );
+    let out = run_env(&repo, &[("GIT_EDITOR", &editor)], &["edit", id]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(
+        out.stderr
+            .starts_with(&format!("error: .incidents/{id}.yaml:4:9: ")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("4 │ status: closed"), "{}", out.stderr);
+    assert!(out.stderr.contains("▲"), "{}", out.stderr);
+    assert_eq!(repo.read(&format!(".incidents/{id}.yaml")), before);
+}

@@ -42,6 +42,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let file = Store::file_of(&id);
     let note = store::parse::parse_note(&text).map_err(|at| {
         let mut e = Error::new(format!("{file}:{}:{}: {}", at.line, at.column, at.message));
+        e.rendered = store::diagnostic::snippet(&file, &text, &at);
         if let Some(h) = at.hint {
             e = e.hint(h);
         }

@@ -173,6 +173,8 @@ fn is_broken_pipe(e: &Error) -> bool {
 /// Print an error as sentences: `error: ...`, then its causes and hints.
 pub fn report_error(err: &mut dyn Write, e: &Error) {
     if let Some(rendered) = &e.rendered {
+        // The one-line error first (what scripts and tests read), then the picture of it.
+        let _ = writeln!(err, "error: {}", e.message);
         let _ = write!(err, "{rendered}");
     } else {
         let _ = writeln!(err, "error: {}", e.message);

@@ -5,6 +5,7 @@
 //! `validate` (checks behind `git incident validate`), `tree` (notes in a commit), `editor`
 //! (templates and the editor round trip).
 
+pub mod diagnostic;
 pub mod editor;
 pub mod emit;
 pub mod id;
