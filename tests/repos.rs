@@ -187,3 +187,34 @@ fn unreachable_base_is_a_clear_error_never_a_diff_against_the_wrong_tip() {
     assert!(out.stderr.contains("hint:"), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
+
+#[test]
+fn fix_cherry_picked_without_x_counts_once() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add parser",
+        &[("src/parser.rs", "a\nb\nc\n"), ("x.txt", "x\n")],
+    );
+    repo.git(&["checkout", "-q", "-b", "release"]);
+    let fix = repo.commit_files("Fix crash in parser", &[("src/parser.rs", "a\nB\nc\n")]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_files("Unrelated", &[("x.txt", "y\n")]);
+    repo.clock += 3600;
+    repo.git(&["cherry-pick", &fix]);
+    repo.clock += 86_400;
+    repo.git(&["merge", "-q", "--no-ff", "-m", "Merge release", "release"]);
+    let log = repo.git(&["log", "--format=%s", "--no-merges"]);
+    assert_eq!(log.matches("Fix crash in parser").count(), 2, "{log}");
+    let v = hotspots_json(&repo.run(&["hotspots", "--format", "json", "--all"]));
+    let parser = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/parser.rs")
+        .cloned()
+        .unwrap();
+    assert_eq!(parser["fix_commits"], 1, "{parser}");
+    // The same from the warm cache.
+    let again = hotspots_json(&repo.run(&["hotspots", "--format", "json", "--all"]));
+    assert_eq!(again, v);
+}

@@ -295,7 +295,8 @@ pub fn scan(
                 is_fix,
             }
         })
-        .collect();
+        .collect::<Vec<Commit>>();
+    let commits = drop_copied_fixes(commits);
 
     let shallow = (!boundary.is_empty()).then_some(Shallow {
         boundary: boundary_sorted,
@@ -308,6 +309,26 @@ pub fn scan(
         tip: Some(start),
         files,
     })
+}
+
+/// A fix cherry-picked without `-x` keeps its author, author time and subject: the later of
+/// two such fix commits (in commit order) is the same evidence again, not a new fix. Cheaper
+/// than patch-ids (no diff is read), and as strict in practice: the author time is to the
+/// second.
+fn drop_copied_fixes(mut commits: Vec<Commit>) -> Vec<Commit> {
+    let mut seen: std::collections::HashSet<(String, i64, String)> =
+        std::collections::HashSet::new();
+    // Newest first: walk from the oldest so the original keeps the credit.
+    for c in commits.iter_mut().rev() {
+        if !c.is_fix {
+            continue;
+        }
+        let key = (c.author.clone(), c.author_time, c.summary().to_string());
+        if !seen.insert(key) {
+            c.is_fix = false;
+        }
+    }
+    commits
 }
 
 /// The fix test without the cherry-pick rule, which `scan` applies knowing the history.
