@@ -2,7 +2,7 @@
 //! renders them in issues, pull requests, wikis and `.md` files).
 
 use super::metrics::Report;
-use super::render_text::{change, hours, pct, period_line, with_unit};
+use super::render_text::{hours, period_line};
 use super::stats::Stats;
 use std::fmt::Write;
 
@@ -37,97 +37,14 @@ pub fn render(report: &Report) -> String {
         );
         return o;
     }
-    let t = |k: &str| report.trend.get(k);
     let _ = writeln!(
         o,
         "| metric | value | detail | against the previous period |"
     );
     let _ = writeln!(o, "|---|---:|---|---|");
-    let rows = [
-        (
-            "Incidents",
-            report.incidents.to_string(),
-            String::new(),
-            change(t("incidents"), false),
-        ),
-        (
-            "Repeat-issue rate (declared)",
-            pct(report.repeat_issue_rate.declared),
-            format!(
-                "{} of {}; detected: not computed",
-                report.repeat_issue_rate.declared_count, report.incidents
-            ),
-            change(t("repeat_issue_rate_declared"), true),
-        ),
-        (
-            "Regression rate (bad fix)",
-            pct(report.regression_rate.bad_fix),
-            format!(
-                "{} of {} with a known introducing commit",
-                report.regression_rate.bad_fix_count, report.regression_rate.with_introduced_by
-            ),
-            change(t("regression_rate_bad_fix"), true),
-        ),
-        (
-            "Escalation rate (L2 or L3)",
-            pct(report.escalation_rate),
-            format!(
-                "{} of {} with a tier; {} reached L3",
-                report.escalation.reached_l2,
-                report.escalation.with_tier,
-                report.escalation.reached_l3
-            ),
-            change(t("escalation_rate"), true),
-        ),
-        (
-            "Deflection rate",
-            pct(report.deflection_rate),
-            format!(
-                "{} of {} resolved",
-                report.deflection.deflected, report.deflection.resolved
-            ),
-            change(t("deflection_rate"), true),
-        ),
-        (
-            "Escalation load",
-            report
-                .escalation_load
-                .as_ref()
-                .map_or("n/a".into(), |l| pct(l.share)),
-            report.escalation_load.as_ref().map_or(
-                "set `capacity.engineers` in `.incidents/config.yaml`".into(),
-                |l| {
-                    format!(
-                        "{} of {} capacity hours",
-                        hours(Some(l.escalated_hours)),
-                        hours(Some(l.capacity_hours))
-                    )
-                },
-            ),
-            String::new(),
-        ),
-        (
-            "Investigation hours",
-            hours(Some(report.hours.total_hours)),
-            format!(
-                "recorded on {} of {}",
-                report.hours.measured, report.hours.count
-            ),
-            change(t("total_hours"), false),
-        ),
-        (
-            "Median time to resolve",
-            with_unit(report.time_to_resolve_all.median_hours, "h"),
-            format!(
-                "p90 {}; {} of {} timed",
-                with_unit(report.time_to_resolve_all.p90_hours, "h"),
-                report.time_to_resolve_all.measured,
-                report.time_to_resolve_all.count
-            ),
-            change(t("median_time_to_resolve_hours"), false),
-        ),
-    ];
+    let rows = super::render_text::headline_rows(report);
     for (name, value, detail, trend) in rows {
+        let detail = cell(&detail);
         let _ = writeln!(o, "| {name} | {value} | {detail} | {trend} |");
     }
 

@@ -110,89 +110,7 @@ pub fn render(report: &Report) -> String {
         }
         return o;
     }
-    let t = |k: &str| report.trend.get(k);
-    let lines: Vec<(&str, String, String, String)> = vec![
-        (
-            "Incidents",
-            report.incidents.to_string(),
-            String::new(),
-            change(t("incidents"), false),
-        ),
-        (
-            "Repeat-issue rate",
-            pct(report.repeat_issue_rate.declared),
-            format!(
-                "{} of {} declared repeat_of; detected: not computed",
-                report.repeat_issue_rate.declared_count, report.incidents
-            ),
-            change(t("repeat_issue_rate_declared"), true),
-        ),
-        (
-            "Regression rate",
-            pct(report.regression_rate.bad_fix),
-            format!(
-                "{} of {} with a known introducing commit were a fix's regression",
-                report.regression_rate.bad_fix_count, report.regression_rate.with_introduced_by
-            ),
-            change(t("regression_rate_bad_fix"), true),
-        ),
-        (
-            "Escalation rate",
-            pct(report.escalation_rate),
-            format!(
-                "{} of {} with a tier reached L2 or L3 ({} reached L3)",
-                report.escalation.reached_l2,
-                report.escalation.with_tier,
-                report.escalation.reached_l3
-            ),
-            change(t("escalation_rate"), true),
-        ),
-        (
-            "Deflection rate",
-            pct(report.deflection_rate),
-            format!(
-                "{} of {} resolved reused an earlier incident, below L3",
-                report.deflection.deflected, report.deflection.resolved
-            ),
-            change(t("deflection_rate"), true),
-        ),
-        (
-            "Escalation load",
-            match &report.escalation_load {
-                Some(l) => pct(l.share),
-                None => "n/a".into(),
-            },
-            match &report.escalation_load {
-                Some(l) => format!(
-                    "{} escalated hours of {} capacity hours",
-                    hours(Some(l.escalated_hours)),
-                    hours(Some(l.capacity_hours))
-                ),
-                None => "set capacity.engineers in .incidents/config.yaml".into(),
-            },
-            String::new(),
-        ),
-        (
-            "Investigation hours",
-            hours(Some(report.hours.total_hours)),
-            format!(
-                "recorded on {} of {}",
-                report.hours.measured, report.hours.count
-            ),
-            change(t("total_hours"), false),
-        ),
-        (
-            "Time to resolve",
-            with_unit(report.time_to_resolve_all.median_hours, "h"),
-            format!(
-                "median; p90 {}; {} of {} timed",
-                with_unit(report.time_to_resolve_all.p90_hours, "h"),
-                report.time_to_resolve_all.measured,
-                report.time_to_resolve_all.count
-            ),
-            change(t("median_time_to_resolve_hours"), false),
-        ),
-    ];
+    let lines = headline_rows(report);
     for (name, value, detail, trend) in lines {
         let mut line = format!("{name:<20} {value:>7}  {detail}");
         if !trend.is_empty() {
@@ -276,4 +194,92 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(o, "{}", undated(report.counts.undated_notes));
     }
     o
+}
+
+/// The headline metrics, one row each: name, value, detail, change against the previous
+/// period. Text and Markdown print the same rows.
+pub(super) fn headline_rows(report: &Report) -> Vec<(&'static str, String, String, String)> {
+    let t = |k: &str| report.trend.get(k);
+    vec![
+        (
+            "Incidents",
+            report.incidents.to_string(),
+            String::new(),
+            change(t("incidents"), false),
+        ),
+        (
+            "Repeat-issue rate",
+            pct(report.repeat_issue_rate.declared),
+            format!(
+                "{} of {} declared repeat_of; detected: not computed",
+                report.repeat_issue_rate.declared_count, report.incidents
+            ),
+            change(t("repeat_issue_rate_declared"), true),
+        ),
+        (
+            "Regression rate",
+            pct(report.regression_rate.bad_fix),
+            format!(
+                "{} of {} with a known introducing commit were a fix's regression",
+                report.regression_rate.bad_fix_count, report.regression_rate.with_introduced_by
+            ),
+            change(t("regression_rate_bad_fix"), true),
+        ),
+        (
+            "Escalation rate",
+            pct(report.escalation_rate),
+            format!(
+                "{} of {} with a tier reached L2 or L3 ({} reached L3)",
+                report.escalation.reached_l2,
+                report.escalation.with_tier,
+                report.escalation.reached_l3
+            ),
+            change(t("escalation_rate"), true),
+        ),
+        (
+            "Deflection rate",
+            pct(report.deflection_rate),
+            format!(
+                "{} of {} resolved reused an earlier incident, below L3",
+                report.deflection.deflected, report.deflection.resolved
+            ),
+            change(t("deflection_rate"), true),
+        ),
+        (
+            "Escalation load",
+            match &report.escalation_load {
+                Some(l) => pct(l.share),
+                None => "n/a".into(),
+            },
+            match &report.escalation_load {
+                Some(l) => format!(
+                    "{} escalated hours of {} capacity hours",
+                    hours(Some(l.escalated_hours)),
+                    hours(Some(l.capacity_hours))
+                ),
+                None => "set capacity.engineers in .incidents/config.yaml".into(),
+            },
+            String::new(),
+        ),
+        (
+            "Investigation hours",
+            hours(Some(report.hours.total_hours)),
+            format!(
+                "recorded on {} of {}",
+                report.hours.measured, report.hours.count
+            ),
+            change(t("total_hours"), false),
+        ),
+        (
+            "Time to resolve",
+            with_unit(report.time_to_resolve_all.median_hours, "h"),
+            format!(
+                "median; p90 {}; {} of {} timed",
+                with_unit(report.time_to_resolve_all.p90_hours, "h"),
+                report.time_to_resolve_all.measured,
+                report.time_to_resolve_all.count
+            ),
+            change(t("median_time_to_resolve_hours"), false),
+        ),
+    ]
 }
