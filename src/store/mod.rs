@@ -3,11 +3,14 @@
 //!
 //! Split: `id` (ids and prefixes), `parse` (limits, locations), `emit` (the writer),
 //! `validate` (checks behind `git incident validate`), `tree` (notes in a commit), `editor`
-//! (templates and the editor round trip).
+//! (templates and the editor round trip), `error` (what can go wrong, with hints), `atomic`
+//! (temp file, sync, rename).
 
+mod atomic;
 pub mod diagnostic;
 pub mod editor;
 pub mod emit;
+mod error;
 pub mod id;
 pub mod limits;
 pub mod lock;
@@ -18,7 +21,9 @@ pub mod patch;
 pub mod tree;
 pub mod validate;
 
+use atomic::{sweep_stale_temps, write_temp};
 pub use emit::render;
+pub use error::StoreError;
 pub use note::*;
 pub use parse::Located;
 pub use tree::load_from_tree;
@@ -76,90 +81,6 @@ impl NoteSet {
     /// The note with exactly this id.
     pub fn get(&self, id: &str) -> Option<&LoadedNote> {
         self.notes.iter().find(|n| n.note.id == id)
-    }
-}
-
-/// What can go wrong in the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        action: &'static str,
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{file}:{}:{}: {}", .at.line, .at.column, .at.message)]
-    Parse { file: String, at: Located },
-    #[error("{file}: {message}")]
-    Unreadable { file: String, message: String },
-    #[error("`{0}` is not a note id")]
-    InvalidId(String),
-    #[error("no note with id `{0}`")]
-    NotFound(String),
-    #[error("`{prefix}` is ambiguous: it starts {}", .candidates.join(", "))]
-    Ambiguous {
-        prefix: String,
-        candidates: Vec<String>,
-    },
-    /// A note the tool would refuse to read back (too large, too many paths...).
-    #[error("refusing to write a note the tool could not read back: {0}")]
-    WouldNotRead(String),
-    #[error("a note {0} already exists")]
-    Exists(String),
-    #[error("cannot read the notes in commit {commit}: {message}")]
-    Tree { commit: String, message: String },
-    /// `.incidents` is a symbolic link, not a directory, or resolves outside the work tree.
-    #[error("{DIR} {0}; refusing to read or write notes outside the repository")]
-    Outside(String),
-    /// Another git-incident holds the store's lock.
-    #[error("another git-incident is writing notes in this repository ({0} is locked)")]
-    Locked(String),
-}
-
-impl StoreError {
-    fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        StoreError::Io {
-            action,
-            path: path.display().to_string(),
-            source,
-        }
-    }
-
-    /// What to do about it.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            StoreError::Parse { at, .. } => at.hint.clone(),
-            StoreError::WouldNotRead(_) => Some(
-                "keep long logs out of the note: link to them (--link) and quote the key lines"
-                    .into(),
-            ),
-            StoreError::InvalidId(_) => {
-                Some("note ids are lowercase letters and digits, like `k3f9x2ab`".into())
-            }
-            StoreError::NotFound(_) => Some("`git incident list` shows the ids".into()),
-            StoreError::Ambiguous { .. } => Some("type more characters of the id".into()),
-            StoreError::Unreadable { .. } => {
-                Some("`git incident validate` shows every problem".into())
-            }
-            StoreError::Outside(_) => Some(format!(
-                "make {DIR} a real directory of the repository (`rm {DIR} && mkdir {DIR}`), \
-                 then move the notes into it"
-            )),
-            StoreError::Locked(_) => Some(
-                "wait for the other command (an import?) to finish, then run this again".into(),
-            ),
-            _ => None,
-        }
-    }
-}
-
-impl From<StoreError> for crate::error::Error {
-    fn from(e: StoreError) -> Self {
-        let mut err = crate::error::Error::new(e.to_string());
-        if let Some(hint) = e.hint() {
-            err = err.hint(hint);
-        }
-        err
     }
 }
 
@@ -673,51 +594,4 @@ pub(crate) fn warning_of(file: &str, e: StoreError) -> Warning {
         file: file.to_string(),
         message,
     }
-}
-
-/// Removes temporary files that a killed run left behind (Ctrl-C skips destructors), once per
-/// process and only when over an hour old, so a concurrent writer's file is never touched.
-fn sweep_stale_temps(dir: &Path) {
-    static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if SWEPT.swap(true, std::sync::atomic::Ordering::Relaxed) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let hour = std::time::Duration::from_secs(3600);
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !(name.starts_with(".tmp-") && name.ends_with(".yaml.part")) {
-            continue;
-        }
-        let old = entry
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > hour);
-        if old {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-fn write_temp(dir: &Path, text: &str) -> Result<tempfile::NamedTempFile, StoreError> {
-    use std::io::Write;
-    let mut builder = tempfile::Builder::new();
-    // 0666 before the umask, like git writes files (a temp file alone would be 0600).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder
-        .prefix(".tmp-")
-        .suffix(".yaml.part")
-        .tempfile_in(dir)
-        .map_err(|e| StoreError::io("create a temporary file in", dir, e))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| StoreError::io("write", tmp.path(), e))?;
-    Ok(tmp)
 }
