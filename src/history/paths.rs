@@ -1,0 +1,155 @@
+//! Path-limited scans (`check` without a cache): only the commits that touch the changed
+//! files, each followed back through its renames, with the paths split over two `git log`
+//! processes so both cores work.
+
+use super::{ChangeKind, HistoryError, Progress, RawCommit, ScanOptions, gitlog, run_log};
+use crate::repo::Repo;
+use gix::ObjectId;
+use gix::bstr::BString;
+
+/// Most rename generations followed back by a path-limited scan.
+const MAX_RENAME_GENERATIONS: usize = 5;
+
+/// Commits touching `paths`, following each path back through renames: a path-limited
+/// `git log` sees a renamed file appear as added, so the commit that added it is diffed
+/// again in full, and if it was a rename, the older name's history (from that commit's
+/// parent) is read too.
+pub(super) fn scan_paths(
+    repo: &Repo,
+    opts: &ScanOptions,
+    start: ObjectId,
+    paths: &[BString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Vec<RawCommit>, u32), HistoryError> {
+    let (mut commits, mut hits) = log_paths_split(repo, opts, start, paths, progress)?;
+    let mut wanted: Vec<BString> = paths.to_vec();
+    for _ in 0..MAX_RENAME_GENERATIONS {
+        // Where each wanted path was born under its name (the oldest `Added`).
+        let mut births: Vec<(usize, BString)> = Vec::new();
+        for path in &wanted {
+            let born = commits.iter().enumerate().rev().find(|(_, c)| {
+                c.changes
+                    .iter()
+                    .any(|ch| ch.kind == ChangeKind::Added && &ch.path == path)
+            });
+            if let Some((i, _)) = born {
+                births.push((i, path.clone()));
+            }
+        }
+        // One `git log --no-walk` diffs every birth commit in full, with rename detection.
+        births.retain(|(i, _)| commits[*i].parents.len() == 1);
+        if births.is_empty() {
+            break;
+        }
+        let born: Vec<ObjectId> = births.iter().map(|(i, _)| commits[*i].id).collect();
+        let full = gitlog::run(
+            repo.git.git_dir(),
+            &born,
+            &[ObjectId::null(repo.git.object_hash())],
+            opts.rename_similarity,
+            opts.rename_limit,
+            None,
+            &mut |_, _| {},
+        )?;
+        let mut older: Vec<(ObjectId, BString)> = Vec::new();
+        for (i, path) in births {
+            let id = commits[i].id;
+            let renamed_from = full
+                .commits
+                .iter()
+                .filter(|c| c.id == id)
+                .flat_map(|c| c.changes.iter())
+                .find(|ch| ch.kind == ChangeKind::Renamed && ch.path == path)
+                .and_then(|ch| ch.previous.clone());
+            if let Some(previous) = renamed_from {
+                for ch in &mut commits[i].changes {
+                    if ch.kind == ChangeKind::Added && ch.path == path {
+                        ch.kind = ChangeKind::Renamed;
+                        ch.previous = Some(previous.clone());
+                    }
+                }
+                older.push((commits[i].parents[0], previous));
+            }
+        }
+        if older.is_empty() {
+            break;
+        }
+        let tips: Vec<ObjectId> = older.iter().map(|(p, _)| *p).collect();
+        wanted = older.into_iter().map(|(_, name)| name).collect();
+        let out = run_log(repo, opts, &tips, &[], Some(&wanted), progress)?;
+        hits += out.rename_limit_hits as u32;
+        merge_commits(&mut commits, out.commits);
+    }
+    Ok((commits, hits))
+}
+
+/// Add `more` to `commits`, joining the changes of commits both lists hold.
+fn merge_commits(commits: &mut Vec<RawCommit>, more: Vec<RawCommit>) {
+    let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
+    for (i, c) in commits.iter().enumerate() {
+        index.insert(c.id, i);
+    }
+    for c in more {
+        match index.get(&c.id) {
+            Some(&i) => {
+                let existing = &mut commits[i].changes;
+                for ch in c.changes {
+                    if !existing.contains(&ch) {
+                        existing.push(ch);
+                    }
+                }
+            }
+            None => commits.push(c),
+        }
+    }
+}
+
+/// The path-limited `git log`, split over two git processes (half the paths each) when
+/// there are several paths: the walk is CPU-bound in git, and `check` waits on it. The
+/// union is sorted newest first like one walk's output.
+fn log_paths_split(
+    repo: &Repo,
+    opts: &ScanOptions,
+    start: ObjectId,
+    paths: &[BString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Vec<RawCommit>, u32), HistoryError> {
+    if paths.len() < 2 {
+        let out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
+        return Ok((out.commits, out.rename_limit_hits as u32));
+    }
+    // Alternate paths between the halves: neighbours in sorted order share directories, and
+    // the cost of a walk follows the directories it must diff (measured on git.git: halves
+    // by position took 1.4 s and 2.7 s, alternating 1.6 s and 2.0 s).
+    let first: Vec<BString> = paths.iter().step_by(2).cloned().collect();
+    let second: Vec<BString> = paths.iter().skip(1).step_by(2).cloned().collect();
+    let (first, second) = (first.as_slice(), second.as_slice());
+    let (a, b) = std::thread::scope(|scope| {
+        // A gix repository is not shared across threads; git only needs the directory.
+        let git_dir = repo.git.git_dir().to_path_buf();
+        let other = scope.spawn(move || {
+            gitlog::run(
+                &git_dir,
+                &[start],
+                &[],
+                opts.rename_similarity,
+                opts.rename_limit,
+                Some(second),
+                &mut |_, _| {},
+            )
+        });
+        let mine = run_log(repo, opts, &[start], &[], Some(first), progress);
+        let theirs = other.join().unwrap_or_else(|_| {
+            Err(HistoryError::GitOutput(
+                "the second git log reader stopped".into(),
+            ))
+        });
+        (mine, theirs)
+    });
+    let (a, b) = (a?, b?);
+    let hits = (a.rename_limit_hits + b.rename_limit_hits) as u32;
+    let mut commits = a.commits;
+    merge_commits(&mut commits, b.commits);
+    commits.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
+    Ok((commits, hits))
+}
