@@ -453,31 +453,15 @@ impl<'a> Part<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Commits, Investigation};
+    use crate::store::Investigation;
 
     fn note(id: &str, opened: &str) -> Note {
         Note {
-            version: 1,
             id: id.into(),
             title: id.into(),
             status: Status::Resolved,
-            severity: None,
-            tier: None,
             opened: Some(opened.parse().unwrap()),
-            resolved: None,
-            paths: Vec::new(),
-            symptoms: Vec::new(),
-            commits: Commits::default(),
-            root_cause: None,
-            fix: None,
-            investigation: None,
-            repeat_of: None,
-            resolved_with: None,
-            environment: None,
-            tags: Vec::new(),
-            links: Vec::new(),
-            source: None,
-            imported_from: None,
+            ..Note::default()
         }
     }
 
