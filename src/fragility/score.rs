@@ -194,6 +194,9 @@ impl CommitLookup {
 /// The first commit time and the history's length in seconds (at least 1), safe on an empty
 /// history (an empty change, a shallow clone with no commit left).
 pub(super) fn time_span(history: &History) -> (i64, f64) {
+    if let Some((t0, t1)) = history.span {
+        return (t0, (t1.saturating_sub(t0)).max(1) as f64);
+    }
     let mut times = history.commits.iter().map(|c| c.commit_time);
     let Some(first) = times.next() else {
         return (0, 1.0);

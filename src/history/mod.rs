@@ -104,6 +104,10 @@ pub struct History {
     pub tip: Option<ObjectId>,
     /// Every file (blob, symlink, submodule) in the tip's tree: the files that can rank.
     pub files: Vec<BString>,
+    /// The oldest and newest commit time of the whole history from the tip. Recency is
+    /// relative to it, so a path-limited scan (which holds only some commits) must weigh a
+    /// fix exactly as a full scan does; `None` means "from `commits`".
+    pub span: Option<(i64, i64)>,
 }
 
 /// A commit as read from git or the cache, before fix recognition.
@@ -233,9 +237,11 @@ pub fn scan(
     );
 
     let mut warnings = Vec::new();
+    let mut span = None;
     let (mut raw, rename_limit_hits, limited) = if let Some(paths) = &opts.paths {
-        let (commits, hits) = paths::scan_paths(repo, opts, start, paths, progress)?;
-        (commits, hits, true)
+        let scanned = paths::scan_paths(repo, opts, start, paths, progress)?;
+        span = scanned.span;
+        (scanned.commits, scanned.rename_limit_hits, true)
     } else if opts.use_cache {
         let (commits, hits) = scan_cached(repo, opts, start, &params, progress, &mut warnings)?;
         (commits, hits, false)
@@ -309,6 +315,7 @@ pub fn scan(
         warnings,
         tip: Some(start),
         files,
+        span,
     })
 }
 

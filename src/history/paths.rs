@@ -6,15 +6,82 @@ use super::{ChangeKind, HistoryError, Progress, RawCommit, ScanOptions, gitlog, 
 use crate::repo::Repo;
 use gix::ObjectId;
 use gix::bstr::BString;
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// Most rename generations followed back by a path-limited scan.
 const MAX_RENAME_GENERATIONS: usize = 5;
 
+/// What a path-limited scan read.
+pub(super) struct PathScan {
+    pub commits: Vec<RawCommit>,
+    pub rename_limit_hits: u32,
+    /// Oldest and newest commit time of the whole history from the start.
+    pub span: Option<(i64, i64)>,
+}
+
 /// Commits touching `paths`, following each path back through renames: a path-limited
 /// `git log` sees a renamed file appear as added, so the commit that added it is diffed
-/// again in full, and if it was a rename, the older name's history (from that commit's
-/// parent) is read too.
+/// again in full, and if it was a rename, the older name's history is read too. The whole
+/// history's time span is read alongside (one more git process, on the core the walks leave
+/// idle), so that recency weighs a fix exactly as a full scan does.
 pub(super) fn scan_paths(
+    repo: &Repo,
+    opts: &ScanOptions,
+    start: ObjectId,
+    paths: &[BString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<PathScan, HistoryError> {
+    let git_dir = repo.git.git_dir().to_path_buf();
+    std::thread::scope(|scope| {
+        let span = scope.spawn(move || history_span(&git_dir, start));
+        let followed = follow_paths(repo, opts, start, paths, progress);
+        let span = span.join().unwrap_or_else(|_| {
+            Err(HistoryError::GitOutput(
+                "the commit-time reader stopped".into(),
+            ))
+        });
+        let (commits, rename_limit_hits) = followed?;
+        Ok(PathScan {
+            commits,
+            rename_limit_hits,
+            span: span?,
+        })
+    })
+}
+
+/// The oldest and newest commit time among all commits reachable from `start` (what a full
+/// scan's commits span): a walk without diffs, a fifth of a path-limited walk's cost.
+fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, HistoryError> {
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(["log", "--no-color", "--format=%ct"])
+        .arg(start.to_string())
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(HistoryError::GitSpawn)?;
+    if !out.status.success() {
+        return Err(HistoryError::GitOutput(format!(
+            "git log --format=%ct failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let mut span: Option<(i64, i64)> = None;
+    for line in out.stdout.split(|b| *b == b'\n') {
+        let Some(t) = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| l.trim().parse::<i64>().ok())
+        else {
+            continue;
+        };
+        span = Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+    }
+    Ok(span)
+}
+
+fn follow_paths(
     repo: &Repo,
     opts: &ScanOptions,
     start: ObjectId,
@@ -51,7 +118,7 @@ pub(super) fn scan_paths(
             None,
             &mut |_, _| {},
         )?;
-        let mut older: Vec<(ObjectId, BString)> = Vec::new();
+        let mut older: Vec<(BString, BString)> = Vec::new();
         for (i, path) in births {
             let id = commits[i].id;
             let renamed_from = full
@@ -68,15 +135,22 @@ pub(super) fn scan_paths(
                         ch.previous = Some(previous.clone());
                     }
                 }
-                older.push((commits[i].parents[0], previous));
+                older.push((previous, path));
             }
         }
         if older.is_empty() {
             break;
         }
-        let tips: Vec<ObjectId> = older.iter().map(|(p, _)| *p).collect();
-        wanted = older.into_iter().map(|(_, name)| name).collect();
-        let out = run_log(repo, opts, &tips, &[], Some(&wanted), progress)?;
+        // From the start, not from the rename's parent: a side branch that still edited the
+        // old name and was merged after the rename is history of this file too, as the full
+        // scan's lineage counts it (by commit time). The newer name goes into the pathspec as
+        // well: the merge that carried such an edit into the renamed file differs from both
+        // parents only across the two names, and git's history simplification would
+        // otherwise prune that side branch.
+        wanted = older.iter().map(|(old, _)| old.clone()).collect();
+        let mut pathspec = wanted.clone();
+        pathspec.extend(older.into_iter().map(|(_, new)| new));
+        let out = run_log(repo, opts, &[start], &[], Some(&pathspec), progress)?;
         hits += out.rename_limit_hits as u32;
         merge_commits(&mut commits, out.commits);
     }
@@ -94,7 +168,13 @@ fn merge_commits(commits: &mut Vec<RawCommit>, more: Vec<RawCommit>) {
             Some(&i) => {
                 let existing = &mut commits[i].changes;
                 for ch in c.changes {
-                    if !existing.contains(&ch) {
+                    // A walk limited to a rename's old name sees that commit delete it; the
+                    // rename already says so (and lineage must not read it as a deletion).
+                    let renamed_away = ch.kind == ChangeKind::Deleted
+                        && existing.iter().any(|e| {
+                            e.kind == ChangeKind::Renamed && e.previous.as_ref() == Some(&ch.path)
+                        });
+                    if !renamed_away && !existing.contains(&ch) {
                         existing.push(ch);
                     }
                 }
