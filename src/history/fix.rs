@@ -170,23 +170,26 @@ mod tests {
     fn generated_merge_subjects_are_not_fixes_but_written_ones_are() {
         let m = matcher();
         for msg in [
-            "Merge branch 'fix-crash'",
-            "Merge branch 'jc/fix-bug' into maint",
-            "Merge branches 'fix-a' and 'fix-b'",
+            "Merge branch 'fix/crash'",
+            "Merge branch 'jc/fix bug' into maint",
+            "Merge branches 'fix/a' and 'fix b'",
             "Merge branches 'a', 'fix-b' and 'c' of https://example.com/fix.git into next",
             "Merge remote-tracking branch 'origin/hotfix'",
-            "Merge remote-tracking branch 'origin/main' into fix-crash",
-            "Merge tag 'v1.2-fixes' of git://example.com/repo",
+            "Merge remote-tracking branch 'origin/main' into fix/crash",
+            "Merge tag 'v1.2 fixes' of git://example.com/repo",
             "Merge commit 'abc123' into fix",
             "Merge branch 'fix'; tag 'v1' of ../fix",
             "Merge branch 'a' of git://x/fix; branch 'fix' of git://y",
-            "Merge pull request #12 from ada/fix-panic",
-            "Merge pull request #12 from ada/fix-panic\n\nFix panic on empty input",
-            "Merge branch 'fix-crash' into 'main'",
+            "Merge pull request #12 from ada/fix/panic",
+            "Merge pull request #12 from ada/fix/panic\n\nFix panic on empty input",
+            "Merge branch 'fix/crash' into 'main'",
             "Merged in bugfix/crash (pull request #7)",
             "Merge git://git.kernel.org/pub/scm/fix/gitk",
         ] {
             assert!(!m.is_merge_fix(msg), "{msg:?} should not be a fix");
+            // The subject alone is what makes it no fix: the words are there.
+            let subject = msg.lines().next().unwrap();
+            assert!(m.is_fix(subject), "{subject:?} should hold a fix word");
         }
         for msg in [
             "Merge branch 'topic': fix crash in parser",

@@ -477,11 +477,8 @@ mod tests {
         );
         let got = parse_resolutions(text.as_bytes()).unwrap();
         assert_eq!(got.len(), 2);
-        let paths: Vec<(ChangeKind, BString)> = got[0]
-            .1
-            .iter()
-            .map(|c| (c.kind, c.path.clone()))
-            .collect();
+        let paths: Vec<(ChangeKind, BString)> =
+            got[0].1.iter().map(|c| (c.kind, c.path.clone())).collect();
         assert_eq!(
             paths,
             vec![
