@@ -70,7 +70,8 @@ impl FixMatcher {
             return false;
         }
         let subject = message.lines().next().unwrap_or("");
-        (!is_generated_merge_subject(subject) && self.pattern.is_match(subject))
+        // The pattern first: most merge subjects hold no fix word, and it is the cheaper test.
+        (self.pattern.is_match(subject) && !is_generated_merge_subject(subject))
             || self.has_fix_trailer(message)
     }
 
