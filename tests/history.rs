@@ -1084,21 +1084,27 @@ fn check_flags_lines_written_by_a_fix_merge_resolution() {
             ("both.rs", &lines(10, "both")),
         ],
     );
-    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let file = |path: &str| {
-        v["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == path)
-            .unwrap()
-            .clone()
-    };
-    let lib = file("lib.rs");
-    assert_eq!(lib["lines"][0]["start"], 3, "{v}");
-    let blamed = lib["lines"][0]["fix_commit"].as_str().unwrap();
-    assert!(merge.starts_with(blamed), "{v}");
-    assert_eq!(file("both.rs")["level"], "none", "{v}");
+    // First without a cache (a path-limited scan), then with the one `hotspots` writes.
+    for run in ["path-limited", "cached"] {
+        let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+        let file = |path: &str| {
+            v["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["path"] == path)
+                .unwrap()
+                .clone()
+        };
+        let lib = file("lib.rs");
+        assert_eq!(lib["fix_commits"], 1, "{run}: {v}");
+        assert_eq!(lib["lines"][0]["start"], 3, "{run}: {v}");
+        let blamed = lib["lines"][0]["fix_commit"].as_str().unwrap();
+        assert!(merge.starts_with(blamed), "{run}: {v}");
+        assert_eq!(file("both.rs")["level"], "none", "{run}: {v}");
+        assert_eq!(file("both.rs")["fix_commits"], 0, "{run}: {v}");
+        assert_eq!(repo.run(&["hotspots"]).code, 0);
+    }
 }
 
 #[test]
