@@ -12,6 +12,13 @@
 //! A commit: id(20), parent count(u16), parents, author time(i64), commit time(i64), flags(u8),
 //! author, message, change count(u32), changes (kind u8, path, previous if renamed).
 //! Strings are u32 length + bytes.
+//!
+//! Beside it, `merges-v1.bin` holds the conflict resolutions of merges (the files where the
+//! merge differs from every parent), by merge id. Only merges whose message claims a fix are
+//! ever resolved, and which those are depends on the fix pattern, so the entries are filled
+//! lazily and kept apart: a new pattern resolves a few more merges without rewriting the
+//! history file, and the history file's format (and every existing cache) stays as it was.
+//! Layout: magic, entry count(u64), entries (id, change count(u32), changes), end magic.
 
 use super::{Change, ChangeKind, RawCommit};
 use gix::ObjectId;
@@ -22,6 +29,11 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8; 8] = b"GINCHv01";
 const END: &[u8; 8] = b"GINCHend";
 const FILE: &str = "history-v1.bin";
+const MERGES_MAGIC: &[u8; 8] = b"GINCMv01";
+const MERGES_FILE: &str = "merges-v1.bin";
+
+/// Conflict resolutions by merge id (an empty list: the merge resolved nothing by hand).
+pub type Resolutions = std::collections::HashMap<ObjectId, Vec<Change>>;
 
 /// A loaded cache: tips fully covered, and commits newest batch first.
 #[derive(Debug, Default)]
@@ -38,6 +50,24 @@ pub fn path(common_dir: &Path) -> PathBuf {
     common_dir.join("incident-cache").join(FILE)
 }
 
+/// Where the merges' conflict resolutions live for a repository.
+pub fn merges_path(common_dir: &Path) -> PathBuf {
+    common_dir.join("incident-cache").join(MERGES_FILE)
+}
+
+/// Read the stored resolutions; empty when absent or damaged (they are computed again).
+pub fn load_resolutions(file: &Path) -> Resolutions {
+    std::fs::read(file)
+        .ok()
+        .and_then(|data| decode_resolutions(&data))
+        .unwrap_or_default()
+}
+
+/// Write the resolutions atomically, like the history cache.
+pub fn store_resolutions(file: &Path, resolutions: &Resolutions) -> std::io::Result<()> {
+    write_atomic(file, |w| encode_resolutions(w, resolutions))
+}
+
 /// Read the cache; `None` when absent, written with other settings, or damaged.
 pub fn load(file: &Path, params: &str) -> Option<Cache> {
     let data = std::fs::read(file).ok()?;
@@ -46,19 +76,54 @@ pub fn load(file: &Path, params: &str) -> Option<Cache> {
 
 /// Write the cache atomically (temporary file, then rename).
 pub fn store(file: &Path, params: &str, cache: &Cache) -> std::io::Result<()> {
+    write_atomic(file, |w| encode(w, params, cache))
+}
+
+/// Write through a temporary file in the same directory, renamed into place.
+fn write_atomic(
+    file: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        encode(&mut w, params, cache)?;
+        write(&mut w)?;
         w.flush()?;
     }
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
 }
 
-fn encode(out: &mut impl Write, params: &str, cache: &Cache) -> std::io::Result<()> {
+fn encode_resolutions(out: &mut dyn Write, resolutions: &Resolutions) -> std::io::Result<()> {
+    out.write_all(MERGES_MAGIC)?;
+    out.write_all(&(resolutions.len() as u64).to_le_bytes())?;
+    for (id, changes) in resolutions {
+        out.write_all(id.as_bytes())?;
+        put_changes(out, changes)?;
+    }
+    out.write_all(END)
+}
+
+fn decode_resolutions(data: &[u8]) -> Option<Resolutions> {
+    let mut r = Reader { data, pos: 0 };
+    if r.take(8)? != MERGES_MAGIC {
+        return None;
+    }
+    let n = r.u64()? as usize;
+    let mut out = Resolutions::with_capacity(n.min(data.len() / 24));
+    for _ in 0..n {
+        let id = r.id()?;
+        out.insert(id, r.changes()?);
+    }
+    if r.take(8)? != END || r.pos != data.len() {
+        return None;
+    }
+    Some(out)
+}
+
+fn encode(out: &mut dyn Write, params: &str, cache: &Cache) -> std::io::Result<()> {
     out.write_all(MAGIC)?;
     put_bytes(out, params.as_bytes())?;
     out.write_all(&(cache.tips.len() as u32).to_le_bytes())?;
@@ -78,25 +143,30 @@ fn encode(out: &mut impl Write, params: &str, cache: &Cache) -> std::io::Result<
         out.write_all(&[u8::from(c.boundary)])?;
         put_bytes(out, c.author.as_bytes())?;
         put_bytes(out, c.message.as_bytes())?;
-        out.write_all(&(c.changes.len() as u32).to_le_bytes())?;
-        for ch in &c.changes {
-            let kind = match ch.kind {
-                ChangeKind::Added => b'A',
-                ChangeKind::Modified => b'M',
-                ChangeKind::Deleted => b'D',
-                ChangeKind::Renamed => b'R',
-            };
-            out.write_all(&[kind])?;
-            put_bytes(out, &ch.path)?;
-            if ch.kind == ChangeKind::Renamed {
-                put_bytes(out, ch.previous.as_deref().map(|p| &p[..]).unwrap_or(b""))?;
-            }
-        }
+        put_changes(out, &c.changes)?;
     }
     out.write_all(END)
 }
 
-fn put_bytes(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+fn put_changes(out: &mut dyn Write, changes: &[Change]) -> std::io::Result<()> {
+    out.write_all(&(changes.len() as u32).to_le_bytes())?;
+    for ch in changes {
+        let kind = match ch.kind {
+            ChangeKind::Added => b'A',
+            ChangeKind::Modified => b'M',
+            ChangeKind::Deleted => b'D',
+            ChangeKind::Renamed => b'R',
+        };
+        out.write_all(&[kind])?;
+        put_bytes(out, &ch.path)?;
+        if ch.kind == ChangeKind::Renamed {
+            put_bytes(out, ch.previous.as_deref().map(|p| &p[..]).unwrap_or(b""))?;
+        }
+    }
+    Ok(())
+}
+
+fn put_bytes(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
     out.write_all(&(bytes.len() as u32).to_le_bytes())?;
     out.write_all(bytes)
 }
@@ -137,6 +207,32 @@ impl<'a> Reader<'a> {
         let n = self.u32()? as usize;
         self.take(n)
     }
+    fn changes(&mut self) -> Option<Vec<Change>> {
+        let nc = self.u32()? as usize;
+        // Each change takes at least 5 bytes: a corrupt count must not reserve gigabytes.
+        let mut changes = Vec::with_capacity(nc.min(self.data.len() / 5));
+        for _ in 0..nc {
+            let kind = match self.u8()? {
+                b'A' => ChangeKind::Added,
+                b'M' => ChangeKind::Modified,
+                b'D' => ChangeKind::Deleted,
+                b'R' => ChangeKind::Renamed,
+                _ => return None,
+            };
+            let path = BString::from(self.bytes()?);
+            let previous = if kind == ChangeKind::Renamed {
+                Some(BString::from(self.bytes()?))
+            } else {
+                None
+            };
+            changes.push(Change {
+                kind,
+                path,
+                previous,
+            });
+        }
+        Some(changes)
+    }
 }
 
 /// Text as stored (valid UTF-8 in practice, since it was decoded before it was written).
@@ -173,28 +269,7 @@ fn decode(data: &[u8], params: &str) -> Option<Cache> {
         let boundary = r.u8()? != 0;
         let author = text(r.bytes()?);
         let message = text(r.bytes()?);
-        let nc = r.u32()? as usize;
-        let mut changes = Vec::with_capacity(nc.min(data.len()));
-        for _ in 0..nc {
-            let kind = match r.u8()? {
-                b'A' => ChangeKind::Added,
-                b'M' => ChangeKind::Modified,
-                b'D' => ChangeKind::Deleted,
-                b'R' => ChangeKind::Renamed,
-                _ => return None,
-            };
-            let path = BString::from(r.bytes()?);
-            let previous = if kind == ChangeKind::Renamed {
-                Some(BString::from(r.bytes()?))
-            } else {
-                None
-            };
-            changes.push(Change {
-                kind,
-                path,
-                previous,
-            });
-        }
+        let changes = r.changes()?;
         commits.push(RawCommit {
             id,
             parents,
@@ -249,6 +324,24 @@ mod tests {
         let back = decode(&bytes, "p").unwrap();
         assert_eq!(back.commits[0].changes, sample().commits[0].changes);
         assert_eq!(back.tips, sample().tips);
+    }
+
+    #[test]
+    fn resolutions_round_trip_and_reject_damage() {
+        let id = ObjectId::from_hex(b"0123456789012345678901234567890123456789").unwrap();
+        let other = ObjectId::from_hex(b"9876543210987654321098765432109876543210").unwrap();
+        let mut res = Resolutions::new();
+        res.insert(id, sample().commits[0].changes.clone());
+        res.insert(other, Vec::new());
+        let mut bytes = Vec::new();
+        encode_resolutions(&mut bytes, &res).unwrap();
+        assert_eq!(decode_resolutions(&bytes), Some(res));
+        for cut in 0..bytes.len() {
+            assert!(decode_resolutions(&bytes[..cut]).is_none());
+        }
+        let mut history = Vec::new();
+        encode(&mut history, "p", &sample()).unwrap();
+        assert!(decode_resolutions(&history).is_none());
     }
 
     #[test]

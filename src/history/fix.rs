@@ -1,6 +1,7 @@
 //! Recognising fix commits: a configurable, word-bounded pattern matched against the subject
 //! line, minus reverts and cherry-picked copies, which repeat earlier evidence rather than add
-//! new evidence.
+//! new evidence. A merge is a fix only by a message someone wrote: the subjects git and
+//! forges generate (`Merge branch 'fix-foo'`) name a branch whose fixes count on their own.
 
 use super::HistoryError;
 use regex::Regex;
@@ -15,6 +16,21 @@ static REVERTS: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"This reverts commit ").ok());
 static CHERRY_PICK: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\(cherry picked from commit ([0-9a-fA-F]+)\)").ok());
+/// Merge subjects that tools generate, whole: git's fmt-merge-msg (`Merge branch 'a'`,
+/// `Merge branches 'a' and 'b'`, `Merge remote-tracking branch 'o/a'`, `Merge tag 'v1'`,
+/// `Merge commit 'x'`, any of them `of <url>` and `into <branch>`), a pull of a remote's HEAD
+/// (`Merge git://host/repo`), GitHub (`Merge pull request #N from owner/branch`), GitLab
+/// (`Merge branch 'a' into 'main'`) and Bitbucket (`Merged in a (pull request #N)`).
+/// Anchored at both ends: `Merge branch 'topic': fix crash` is written by a person.
+static GENERATED_MERGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let kind = r"(?:(?:branch|branches|remote-tracking branch|remote-tracking branches|remote branch|tag|tags|commit|commits) )?";
+    let of = r"(?: of \S+)?";
+    let names = format!(r"{kind}'[^']*'{of}(?:(?:, | and |; ){kind}'[^']*'{of})*");
+    Regex::new(&format!(
+        r"^(?:Merge (?:{names}|pull request #\d+ from \S+|\S*:\S*|[0-9a-f]{{7,64}})(?: into \S+)?|Merged in \S+ \(pull request #\d+\))\s*$"
+    ))
+    .ok()
+});
 
 /// Decides whether a commit message describes a fix.
 #[derive(Debug, Clone)]
@@ -42,9 +58,25 @@ impl FixMatcher {
             return false;
         }
         let subject = message.lines().next().unwrap_or("");
-        if self.pattern.is_match(subject) {
-            return true;
+        self.pattern.is_match(subject) || self.has_fix_trailer(message)
+    }
+
+    /// The same test for a merge commit, whose subject counts only when a person wrote it:
+    /// a generated one (`is_generated_merge_subject`) names the merged branch, and the
+    /// fixes on that branch are counted through their own commits. A `Fixes:` trailer
+    /// counts either way.
+    pub fn is_merge_fix(&self, message: &str) -> bool {
+        if is_revert(message) || cherry_picked_from(message).is_some() {
+            return false;
         }
+        let subject = message.lines().next().unwrap_or("");
+        // The pattern first: most merge subjects hold no fix word, and it is the cheaper test.
+        (self.pattern.is_match(subject) && !is_generated_merge_subject(subject))
+            || self.has_fix_trailer(message)
+    }
+
+    /// A `Fixes:` (or `Fixes #N`) line in the body that matches the pattern.
+    fn has_fix_trailer(&self, message: &str) -> bool {
         let Some(trailer) = FIXES_TRAILER.as_ref() else {
             return false;
         };
@@ -52,6 +84,13 @@ impl FixMatcher {
             .find_iter(message)
             .any(|m| m.start() > 0 && self.pattern.is_match(m.as_str()))
     }
+}
+
+/// A merge subject a tool wrote (git, GitHub, GitLab, Bitbucket), not a person.
+pub fn is_generated_merge_subject(subject: &str) -> bool {
+    GENERATED_MERGE
+        .as_ref()
+        .is_some_and(|r| r.is_match(subject.trim()))
 }
 
 /// `Revert "..."` subjects (and reverts of reverts) and `This reverts commit X.` bodies.
@@ -126,6 +165,42 @@ mod tests {
         ] {
             assert!(m.is_fix(msg), "{msg} should be a fix");
         }
+    }
+
+    #[test]
+    fn generated_merge_subjects_are_not_fixes_but_written_ones_are() {
+        let m = matcher();
+        for msg in [
+            "Merge branch 'fix/crash'",
+            "Merge branch 'jc/fix bug' into maint",
+            "Merge branches 'fix/a' and 'fix b'",
+            "Merge branches 'a', 'fix-b' and 'c' of https://example.com/fix.git into next",
+            "Merge remote-tracking branch 'origin/hotfix'",
+            "Merge remote-tracking branch 'origin/main' into fix/crash",
+            "Merge tag 'v1.2 fixes' of git://example.com/repo",
+            "Merge commit 'abc123' into fix",
+            "Merge branch 'fix'; tag 'v1' of ../fix",
+            "Merge branch 'a' of git://x/fix; branch 'fix' of git://y",
+            "Merge pull request #12 from ada/fix/panic",
+            "Merge pull request #12 from ada/fix/panic\n\nFix panic on empty input",
+            "Merge branch 'fix/crash' into 'main'",
+            "Merged in bugfix/crash (pull request #7)",
+            "Merge git://git.kernel.org/pub/scm/fix/gitk",
+        ] {
+            assert!(!m.is_merge_fix(msg), "{msg:?} should not be a fix");
+            // The subject alone is what makes it no fix: the words are there.
+            let subject = msg.lines().next().unwrap();
+            assert!(m.is_fix(subject), "{subject:?} should hold a fix word");
+        }
+        for msg in [
+            "Merge branch 'topic': fix crash in parser",
+            "Merge fixes up to v1.2.3",
+            "Merge branch 'topic'\n\nFixes: #12 crash in parser",
+            "Fix crash while merging 'topic'",
+        ] {
+            assert!(m.is_merge_fix(msg), "{msg:?} should be a fix");
+        }
+        assert!(!m.is_merge_fix("Revert \"Merge branch 'topic': fix crash\""));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! chunk), more than the whole parse, and CPU time is the budget. Why the git binary rather than gix: a gix tree-diff walk of git.git took 21.6 s of
 //! CPU against git's 4.8 s (docs/performance.md); git's diff machinery prunes unchanged
 //! subtrees and reuses its delta-base cache far better, and a git subcommand always has git
-//! beside it.
+//! beside it. Merges that claim a fix get their conflict resolutions from a second, small
+//! `git diff-tree --cc` run over just those merges (`resolutions`).
 
 use super::{Change, ChangeKind, HistoryError, RawCommit};
 use gix::ObjectId;
@@ -79,9 +80,10 @@ pub fn run(
     }
     cmd.arg("--stdin");
     if let Some(paths) = paths {
-        // A path-limited walk lists merges without changes (no `-m`), and merges never count
-        // as fixes; skipping them saves git about a tenth of the walk.
-        cmd.arg("--no-merges");
+        // Merges stay in: a path-limited walk lists only those whose result differs from
+        // every parent in these paths, exactly the ones whose conflict resolution may have
+        // fixed them (`resolutions`). Measured on git.git with 20 paths: the same 0.66 s of
+        // CPU as with `--no-merges`.
         cmd.arg("--");
         for p in paths {
             // `:(literal)` so that a file named `*.rs` is not a pathspec glob.
@@ -153,6 +155,163 @@ pub fn run(
         commits,
         rename_limit_hits,
     })
+}
+
+/// The conflict resolutions of `merges`: for each, the files where the merge differs from
+/// every parent in at least one hunk (`git diff-tree --cc`, the dense combined diff).
+///
+/// Only the `diff --cc` headers are read, and the patch is asked for with no context lines:
+/// `--cc --name-status` (what `-c` lists) also names files both sides changed and git merged
+/// cleanly, and context lines would join a hunk from one side with a nearby hunk from the
+/// other into one "interesting" hunk. Merges are diffed without rename detection: with `-M`
+/// git gives up its one-pass walk over all parents' trees (measured on git.git: `--cc` on
+/// every merge in the cold `git log` took 52 s of CPU against 2.7 s without), and a resolved
+/// file is listed under its name in the merge either way.
+pub fn resolutions(
+    git_dir: &Path,
+    merges: &[ObjectId],
+) -> Result<Vec<(ObjectId, Vec<Change>)>, HistoryError> {
+    if merges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir")
+        .arg(git_dir)
+        .args([
+            "-c",
+            "core.quotePath=false",
+            "diff-tree",
+            "--stdin",
+            "--cc",
+            "-U0",
+            "--no-renames",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--format=%x01%H",
+        ])
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped());
+    // A patch can be large; like `run`, git writes into a file rather than a pipe that
+    // would need a reader thread.
+    let mut output = tempfile::tempfile().map_err(HistoryError::GitSpawn)?;
+    let stdout = output.try_clone().map_err(HistoryError::GitSpawn)?;
+    cmd.stdout(Stdio::from(stdout));
+    let mut child = cmd.spawn().map_err(HistoryError::GitSpawn)?;
+    let revs: String = merges.iter().map(|m| format!("{m}\n")).collect();
+    let stdin = child.stdin.take();
+    let writer = std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            let _ = std::io::Write::write_all(&mut stdin, revs.as_bytes());
+        }
+    });
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    let status = child.wait().map_err(HistoryError::GitSpawn)?;
+    let _ = writer.join();
+    if !status.success() {
+        return Err(HistoryError::GitFailed {
+            message: stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    output
+        .seek(SeekFrom::Start(0))
+        .map_err(HistoryError::GitSpawn)?;
+    parse_resolutions(BufReader::new(output))
+}
+
+/// Parse `diff-tree --cc --format=%x01%H` output: a `\x01<id>` line per merge, then per file
+/// a `diff --cc <path>` header, maybe `new file mode` or `deleted file mode`, and hunks whose
+/// lines all start with one of ` +-@` (so never with `\x01`, `d` or `n`).
+pub fn parse_resolutions(
+    mut input: impl BufRead,
+) -> Result<Vec<(ObjectId, Vec<Change>)>, HistoryError> {
+    let mut out: Vec<(ObjectId, Vec<Change>)> = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input
+            .read_until(b'\n', &mut line)
+            .map_err(HistoryError::GitSpawn)?
+            == 0
+        {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        if let Some(id) = line.strip_prefix(&[RECORD]) {
+            out.push((parse_id(id)?, Vec::new()));
+            continue;
+        }
+        let Some((_, changes)) = out.last_mut() else {
+            continue;
+        };
+        if let Some(path) = line.strip_prefix(b"diff --cc ") {
+            changes.push(Change {
+                kind: ChangeKind::Modified,
+                path: unquote(path),
+                previous: None,
+            });
+        } else if let Some(last) = changes.last_mut() {
+            if line.starts_with(b"new file mode ") {
+                last.kind = ChangeKind::Added;
+            } else if line.starts_with(b"deleted file mode ") {
+                last.kind = ChangeKind::Deleted;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A path as git prints it in a patch header: as is, or in double quotes with C escapes
+/// (control characters, `"` and `\`; octal for other bytes when `core.quotePath` is on).
+fn unquote(raw: &[u8]) -> BString {
+    let Some(inner) = raw.strip_prefix(b"\"") else {
+        return BString::from(raw);
+    };
+    let inner = inner.strip_suffix(b"\"").unwrap_or(inner);
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let b = inner[i];
+        i += 1;
+        if b != b'\\' || i >= inner.len() {
+            out.push(b);
+            continue;
+        }
+        let e = inner[i];
+        i += 1;
+        let plain = match e {
+            b'a' => 7,
+            b'b' => 8,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'v' => 11,
+            b'f' => 12,
+            b'r' => b'\r',
+            b'0'..=b'3' => {
+                let digits = inner.get(i..i + 2).unwrap_or(&[]);
+                if digits.len() == 2 && digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                    i += 2;
+                    (e - b'0') * 64 + (digits[0] - b'0') * 8 + (digits[1] - b'0')
+                } else {
+                    e
+                }
+            }
+            other => other,
+        };
+        out.push(plain);
+    }
+    BString::from(out)
 }
 
 /// Parse the NUL-separated stream: per commit six header fields, then `STATUS\0path\0`
@@ -301,4 +460,33 @@ fn parse_int(text: &[u8]) -> Result<i64, HistoryError> {
 fn malformed(what: &str, got: &[u8]) -> HistoryError {
     let shown: String = got.to_str_lossy().chars().take(60).collect();
     HistoryError::GitOutput(format!("expected {what} in git log output, got {shown:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolutions_parse_headers_and_ignore_hunk_lines() {
+        let id = "0123456789012345678901234567890123456789";
+        let other = "9876543210987654321098765432109876543210";
+        let text = format!(
+            "\x01{id}\n\ndiff --cc conf.txt\nindex 1,2..3\n@@@ -1,1 -1,1 +1,1 @@@\n- diff --cc no\n ++new file mode 1\n\
+             diff --cc \"t\\tab \\\"q\\\" \\303\\251\"\nnew file mode 100644\n\
+             diff --cc gone.txt\ndeleted file mode 100644\n\x01{other}\n"
+        );
+        let got = parse_resolutions(text.as_bytes()).unwrap();
+        assert_eq!(got.len(), 2);
+        let paths: Vec<(ChangeKind, BString)> =
+            got[0].1.iter().map(|c| (c.kind, c.path.clone())).collect();
+        assert_eq!(
+            paths,
+            vec![
+                (ChangeKind::Modified, BString::from("conf.txt")),
+                (ChangeKind::Added, BString::from("t\tab \"q\" \u{e9}")),
+                (ChangeKind::Deleted, BString::from("gone.txt")),
+            ]
+        );
+        assert!(got[1].1.is_empty());
+    }
 }

@@ -12,6 +12,7 @@ mod cache;
 pub mod fix;
 mod gitlog;
 mod lineage;
+mod merges;
 
 mod paths;
 pub use fix::{FixMatcher, cherry_picked_from, is_revert};
@@ -55,7 +56,9 @@ pub struct Commit {
     /// The full message, lossily decoded.
     pub message: String,
     /// Paths changed against the first parent. Empty for merges (their side branches'
-    /// commits carry the changes) and for the shallow boundary (its parent is missing).
+    /// commits carry the changes) and for the shallow boundary (its parent is missing),
+    /// except a merge that is a fix: the files its conflict resolution changed (where it
+    /// differs from every parent), as `Modified`, `Added` or `Deleted`.
     pub changes: Vec<Change>,
     /// The message matches the fix pattern (and the commit is not a revert or a copy).
     pub is_fix: bool,
@@ -268,6 +271,7 @@ pub fn scan(
         })?;
     }
     raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
+    merges::resolve_fix_merges(repo, &matcher, &mut raw, opts.use_cache, &mut warnings);
 
     if rename_limit_hits > 0 {
         // git reports this once per walk, not per commit, so no count is given.
@@ -287,10 +291,14 @@ pub fn scan(
             let copy_of_known = source
                 .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
                 .is_some_and(|src| ids.contains(&src));
-            // A merge's changes are its side branch's commits, which count on their own.
-            let is_fix = c.parents.len() < 2
-                && !copy_of_known
-                && fix_message(&matcher, &c.message, source.is_some());
+            // A merge's changes are its side branch's commits, which count on their own; a
+            // merge is a fix only for what its conflict resolution changed (`merges`).
+            let is_fix = !copy_of_known
+                && if c.parents.len() < 2 {
+                    fix_message(&matcher, &c.message, source.is_some())
+                } else {
+                    matcher.is_merge_fix(&c.message)
+                };
             Commit {
                 id: c.id,
                 parents: c.parents,

@@ -69,7 +69,7 @@ pub struct Plan {
     pub already: usize,
     /// Imported notes that could gain newly found fix commits.
     pub grow: Vec<Growth>,
-    /// Fix commits considered (after `--since`, merges left out).
+    /// Fix commits considered (after `--since`, merges that changed nothing left out).
     pub fix_commits: usize,
     /// Fix commits recognised as rebased, amended or cherry-picked copies of commits a note
     /// already lists (same author time and subject, or the same ticket and time span).
@@ -273,12 +273,14 @@ impl<'a> Known<'a> {
     }
 }
 
-/// A fix commit worth a note: a fix by the history engine's pattern, not a merge (the
-/// commits it merges carry the fix and are imported themselves), not before `--since`.
+/// A fix commit worth a note: a fix by the history engine's pattern, not a merge that
+/// changed nothing itself (the commits it merges carry the fix and are imported themselves;
+/// a merge the engine counts as a fix carries the files its conflict resolution changed, and
+/// its note lists those), not before `--since`.
 fn is_importable(commit: &Commit, options: &Options) -> bool {
     commit.is_fix
         && !is_revert_like(&commit.message)
-        && commit.parents.len() <= 1
+        && (commit.parents.len() <= 1 || !commit.changes.is_empty())
         && options
             .since
             .is_none_or(|since| commit.author_time >= since.as_second())
@@ -601,6 +603,7 @@ mod tests {
         let mut h = history();
         h[0].parents = vec![h[1].id, h[2].id];
         h[0].is_fix = true;
+        h[0].changes.clear();
         let options = Options {
             since: Some("2024-01-05T00:00:00Z".parse().unwrap()),
             ..Options::default()
@@ -608,6 +611,27 @@ mod tests {
         let plan = run(&h, &[], &options);
         assert_eq!(plan.fix_commits, 2);
         assert_eq!(plan.create.len(), 2);
+    }
+
+    #[test]
+    fn a_fix_merge_is_imported_with_the_files_its_resolution_changed() {
+        let mut h = history();
+        let mut merge = commit(
+            9,
+            "Merge branch 'topic': fix crash",
+            true,
+            &[("src/a.rs", None)],
+        );
+        merge.parents = vec![h[0].id, h[1].id];
+        h.insert(0, merge);
+        let plan = run(&h, &[], &Options::default());
+        let note = &plan
+            .create
+            .iter()
+            .find(|d| d.key == format!("commit:{:040x}", 9))
+            .unwrap()
+            .note;
+        assert_eq!(note.paths, ["src/a.rs"]);
     }
 
     #[test]
