@@ -134,6 +134,10 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
 /// notes opened before it, ages decayed to it), and which of them are new since its start. A
 /// history that cannot be read (no commits yet, say) leaves the list empty with a warning
 /// rather than failing the report, whose other numbers come from the notes alone.
+///
+/// History is read once: the ranking at the period's start uses the history of the end,
+/// cut down to the start commit's ancestry (`History::into_ancestors`), which equals a scan
+/// from that commit and costs a fraction of one (reading the cache is most of a warm scan).
 fn fragile_files(
     repo: &crate::repo::Repo,
     notes: &crate::store::NoteSet,
@@ -143,46 +147,98 @@ fn fragile_files(
     now: jiff::Timestamp,
     ctx: &mut Ctx,
 ) -> report::metrics::Fragile {
+    use report::metrics::Fragile;
     if top == 0 {
-        return report::metrics::Fragile::default();
+        return Fragile::default();
     }
-    let rank = |at: jiff::Timestamp, ctx: &mut Ctx| -> Option<Vec<crate::fragility::FileScore>> {
-        let mut scan = crate::history::ScanOptions::from_config(config);
-        if at < now {
-            // No commit before `at`: nothing was fragile yet.
-            scan.rev = Some(commit_before(repo, at)?);
-        }
-        let history = match super::hotspots::scan_with_progress(repo, &scan, ctx) {
-            Ok(h) => h,
-            Err(e) => {
-                ctx.warn(&format!("fragile files left out: {}", e.message));
-                return None;
-            }
+    let end = now.min(period.until);
+    let mut scan = crate::history::ScanOptions::from_config(config);
+    if end < now {
+        // No commit before the end: nothing was fragile yet.
+        let Some(id) = commit_before(repo, end) else {
+            return Fragile::default();
         };
-        let known = crate::store::NoteSet {
-            notes: notes
-                .notes
-                .iter()
-                .filter(|n| n.note.opened.is_none_or(|o| o < at))
-                .cloned()
-                .collect(),
-            warnings: Vec::new(),
-        };
-        let mut files = crate::fragility::hotspots(&history, &known, config, at);
-        files.truncate(top);
-        Some(files)
+        scan.rev = Some(id.to_string());
+    }
+    let Some(history) = scan_or_warn(repo, &scan, ctx) else {
+        return Fragile::default();
     };
-    let current = rank(now.min(period.until), ctx).unwrap_or_default();
+    let current = rank(&history, notes, config, end, top);
     if current.is_empty() {
-        return report::metrics::Fragile::default();
+        return Fragile::default();
     }
-    let at_start = rank(period.since, ctx).unwrap_or_default();
-    report::metrics::Fragile::new(current, &at_start)
+    // A period that has not started is ranked at its start on today's history, like its end.
+    let history = if period.since < now {
+        let Some(start) = commit_before(repo, period.since) else {
+            return Fragile::new(current, &[]);
+        };
+        if history.tip == Some(start) {
+            history
+        } else {
+            match history.into_ancestors(repo, start, &config.fix_pattern) {
+                Ok(Some(h)) => h,
+                // Not derivable (the start is not an ancestor of the end): read it.
+                Ok(None) => {
+                    scan.rev = Some(start.to_string());
+                    match scan_or_warn(repo, &scan, ctx) {
+                        Some(h) => h,
+                        None => return Fragile::new(current, &[]),
+                    }
+                }
+                Err(e) => {
+                    ctx.warn(&format!("fragile files left out: {e}"));
+                    return Fragile::new(current, &[]);
+                }
+            }
+        }
+    } else {
+        history
+    };
+    let at_start = rank(&history, notes, config, period.since, top);
+    Fragile::new(current, &at_start)
+}
+
+/// Scan with a progress line, or warn and give nothing.
+fn scan_or_warn(
+    repo: &crate::repo::Repo,
+    scan: &crate::history::ScanOptions,
+    ctx: &mut Ctx,
+) -> Option<crate::history::History> {
+    match super::hotspots::scan_with_progress(repo, scan, ctx) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            ctx.warn(&format!("fragile files left out: {}", e.message));
+            None
+        }
+    }
+}
+
+/// The top `top` files of `hotspots` on `history`, counting the notes opened before `at` and
+/// decaying incident ages to it.
+fn rank(
+    history: &crate::history::History,
+    notes: &crate::store::NoteSet,
+    config: &crate::config::Config,
+    at: jiff::Timestamp,
+    top: usize,
+) -> Vec<crate::fragility::FileScore> {
+    let known = crate::store::NoteSet {
+        notes: notes
+            .notes
+            .iter()
+            .filter(|n| n.note.opened.is_none_or(|o| o < at))
+            .cloned()
+            .collect(),
+        warnings: Vec::new(),
+    };
+    let mut files = crate::fragility::hotspots(history, &known, config, at);
+    files.truncate(top);
+    files
 }
 
 /// The last commit on `HEAD`'s history committed before `at` (the git binary answers this
 /// directly; gix would need a full walk).
-fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<String> {
+fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<gix::ObjectId> {
     let out = std::process::Command::new("git")
         .arg("--git-dir")
         .arg(repo.git.git_dir())
@@ -191,8 +247,10 @@ fn commit_before(repo: &crate::repo::Repo, at: jiff::Timestamp) -> Option<String
         .arg("HEAD")
         .output()
         .ok()?;
-    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !id.is_empty()).then_some(id)
+    if !out.status.success() {
+        return None;
+    }
+    gix::ObjectId::from_hex(String::from_utf8_lossy(&out.stdout).trim().as_bytes()).ok()
 }
 
 /// The team's config, or the defaults (with a warning) when it is broken: `validate` reports

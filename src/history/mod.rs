@@ -8,6 +8,7 @@
 //! then added to it. Fix recognition (`fix`) runs on every scan, so a changed pattern never
 //! needs a rebuild. Rename lineage (`lineage`) maps a file at the tip to its older names.
 
+mod ancestors;
 mod cache;
 pub mod fix;
 mod gitlog;
@@ -285,20 +286,7 @@ pub fn scan(
     let commits = raw
         .into_iter()
         .map(|c| {
-            // A `-x` copy of a commit we also have is the same evidence twice; a copy whose
-            // source is elsewhere is the only evidence here, so it counts.
-            let source = cherry_picked_from(&c.message);
-            let copy_of_known = source
-                .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
-                .is_some_and(|src| ids.contains(&src));
-            // A merge's changes are its side branch's commits, which count on their own; a
-            // merge is a fix only for what its conflict resolution changed (`merges`).
-            let is_fix = !copy_of_known
-                && if c.parents.len() < 2 {
-                    fix_message(&matcher, &c.message, source.is_some())
-                } else {
-                    matcher.is_merge_fix(&c.message)
-                };
+            let is_fix = decide_fix(&matcher, &c.parents, &c.message, &ids);
             Commit {
                 id: c.id,
                 parents: c.parents,
@@ -345,6 +333,28 @@ fn drop_copied_fixes(mut commits: Vec<Commit>) -> Vec<Commit> {
         }
     }
     commits
+}
+
+/// Whether a commit is a fix among the commits `ids`. A `-x` copy of a commit we also have is
+/// the same evidence twice; a copy whose source is elsewhere is the only evidence here, so it
+/// counts. A merge's changes are its side branch's commits, which count on their own; a merge
+/// is a fix only for what its conflict resolution changed (`merges`).
+fn decide_fix(
+    matcher: &FixMatcher,
+    parents: &[ObjectId],
+    message: &str,
+    ids: &gix::hashtable::HashSet<ObjectId>,
+) -> bool {
+    let source = cherry_picked_from(message);
+    let copy_of_known = source
+        .and_then(|src| ObjectId::from_hex(src.as_bytes()).ok())
+        .is_some_and(|src| ids.contains(&src));
+    !copy_of_known
+        && if parents.len() < 2 {
+            fix_message(matcher, message, source.is_some())
+        } else {
+            matcher.is_merge_fix(message)
+        }
 }
 
 /// The fix test without the cherry-pick rule, which `scan` applies knowing the history.

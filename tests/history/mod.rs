@@ -1,0 +1,45 @@
+//! Tests: the history engine and fragility (`hotspots`, `check`) on small hermetic
+//! repositories built with git, plus a plausibility run on the tokio history.
+
+mod check;
+mod merges;
+mod scan;
+mod setups;
+
+use crate::common::*;
+use serde_json::Value;
+
+pub(super) fn json(out: &Output) -> Value {
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+/// The entry of `path` in `hotspots --format json --all`, if ranked.
+pub(super) fn hotspot(repo: &TestRepo, path: &str) -> Option<Value> {
+    let v = json(&repo.run(&["hotspots", "--all", "--format", "json"]));
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .cloned()
+}
+
+pub(super) fn fixes(repo: &TestRepo, path: &str) -> u64 {
+    hotspot(repo, path).map_or(0, |f| f["fix_commits"].as_u64().unwrap())
+}
+
+pub(super) fn lines(n: usize, tag: &str) -> String {
+    (1..=n)
+        .map(|i| format!("line {i} of the {tag} module, with some words\n"))
+        .collect()
+}
+
+pub(super) fn write_note(repo: &TestRepo, id: &str, path: &str, extra: &str) {
+    repo.write(
+        &format!(".incidents/{id}.yaml"),
+        &format!(
+            "version: 1\nid: {id}\ntitle: Crash on empty input\nstatus: resolved\nseverity: sev1\nopened: 2024-01-02T00:00:00Z\npaths:\n  - {path}\n{extra}"
+        ),
+    );
+}
