@@ -297,7 +297,7 @@ pub(super) fn score_files(
         let matched = index.matching(&names);
         // A fix commit named by an incident counted on this file is that incident's
         // evidence: it counts once, as the incident.
-        let fixes: Vec<usize> = file
+        let mut fixes: Vec<usize> = file
             .commits
             .iter()
             .copied()
@@ -309,6 +309,12 @@ pub(super) fn score_files(
                     .is_none_or(|v| !v.iter().any(|ni| matched.contains(ni)))
             })
             .collect();
+        // Two copies of one fix (`drop_copied_fixes` keeps a copy that also changed other
+        // files) count once for the files both changed: the oldest.
+        let mut copies = HashSet::new();
+        fixes.sort_by_key(|&ci| std::cmp::Reverse(ci));
+        fixes.retain(|&ci| copies.insert(history.commits[ci].copy_key()));
+        fixes.reverse();
         let fix_score: f64 = fixes
             .iter()
             .map(|&ci| recency(history.commits[ci].commit_time.saturating_sub(t0) as f64 / span))

@@ -1,7 +1,7 @@
 //! Rename lineage: which commits touched a file at the tip under any of its names, and what
 //! those older names were. Walks newest first; a rename `a -> b` hands `b`'s identity to `a`
 //! for older commits, an addition ends it (older changes to that path belong to an earlier,
-//! deleted file of the same name).
+//! deleted file of the same name), and so does a rename of that path to another name.
 
 use super::{ChangeKind, History};
 use gix::bstr::{BStr, BString};
@@ -31,6 +31,14 @@ impl Hasher for Fnv {
     }
 }
 
+/// Whether `commit` renamed `name` to another path without making a new file of that name.
+fn moved_away(commit: &super::Commit, name: &BStr) -> bool {
+    commit
+        .changes
+        .iter()
+        .any(|c| c.kind == ChangeKind::Renamed && c.previous.as_ref().is_some_and(|p| p == name))
+}
+
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// A file at the tip and its past.
@@ -48,22 +56,23 @@ impl History {
         let mut current = BString::from(path);
         let mut names = Vec::new();
         for commit in &self.commits {
-            for change in &commit.changes {
-                if change.path != current {
-                    continue;
+            let Some(change) = commit.changes.iter().find(|c| c.path == current) else {
+                // Renamed away here: the older file of this name is the one it became (it was
+                // made again by a merge, whose changes are not listed).
+                if moved_away(commit, current.as_ref()) {
+                    return names;
                 }
-                match (change.kind, &change.previous) {
-                    (ChangeKind::Renamed, Some(previous)) => {
-                        current = previous.clone();
-                        if !names.contains(&current)
-                            && current.as_slice() != path.as_ref() as &[u8]
-                        {
-                            names.push(current.clone());
-                        }
+                continue;
+            };
+            match (change.kind, &change.previous) {
+                (ChangeKind::Renamed, Some(previous)) => {
+                    current = previous.clone();
+                    if !names.contains(&current) && current.as_slice() != path.as_ref() as &[u8] {
+                        names.push(current.clone());
                     }
-                    (ChangeKind::Added, _) => return names,
-                    _ => {}
                 }
+                (ChangeKind::Added, _) => return names,
+                _ => {}
             }
         }
         names
@@ -81,6 +90,18 @@ impl History {
             .collect();
         let mut touches: Vec<FileHistory> = vec![FileHistory::default(); self.files.len()];
         for (ci, commit) in self.commits.iter().enumerate() {
+            // A name renamed away here no longer names its file for older commits: they belong
+            // to the file it became (which a merge, whose changes are not listed, replaced at
+            // the old name). A path-limited scan that does not cover the new name sees the same
+            // rename as a deletion, which ends the name too.
+            for change in &commit.changes {
+                if let (ChangeKind::Renamed, Some(previous)) = (change.kind, &change.previous)
+                    && *previous != change.path
+                    && !commit.changes.iter().any(|c| c.path == *previous)
+                {
+                    alias.remove(previous);
+                }
+            }
             for change in &commit.changes {
                 let Some(&fi) = alias.get(&change.path) else {
                     continue;

@@ -73,6 +73,16 @@ impl Commit {
     pub fn is_merge(&self) -> bool {
         self.parents.len() > 1
     }
+
+    /// What a copy of this commit made without `-x` (a cherry-pick, a rebase) keeps: author,
+    /// author time and subject.
+    pub fn copy_key(&self) -> (String, i64, String) {
+        (
+            self.author.clone(),
+            self.author_time,
+            self.summary().to_string(),
+        )
+    }
 }
 
 /// Where a shallow clone's history stops.
@@ -315,20 +325,26 @@ pub fn scan(
     })
 }
 
-/// A fix cherry-picked without `-x` keeps its author, author time and subject: the later of
-/// two such fix commits (in commit order) is the same evidence again, not a new fix. Cheaper
-/// than patch-ids (no diff is read), and as strict in practice: the author time is to the
-/// second.
+/// A fix cherry-picked without `-x` keeps its author, author time and subject: a later such
+/// copy (in commit order) that changed nothing the earlier ones had not is the same evidence
+/// again, not a new fix. Cheaper than patch-ids (no diff is read), and as strict in practice:
+/// the author time is to the second. A copy that also changed other files (a partial backport
+/// beside the full fix, say) keeps its credit; scoring then counts the shared files once
+/// (`Commit::copy_key`), so a path-limited history, which sees only some of each copy's
+/// files, scores every file as the full history does.
 fn drop_copied_fixes(mut commits: Vec<Commit>) -> Vec<Commit> {
-    let mut seen: std::collections::HashSet<(String, i64, String)> =
-        std::collections::HashSet::new();
+    let mut seen: std::collections::HashMap<(String, i64, String), Vec<BString>> =
+        std::collections::HashMap::new();
     // Newest first: walk from the oldest so the original keeps the credit.
     for c in commits.iter_mut().rev() {
         if !c.is_fix {
             continue;
         }
-        let key = (c.author.clone(), c.author_time, c.summary().to_string());
-        if !seen.insert(key) {
+        let paths = seen.entry(c.copy_key()).or_default();
+        let first = paths.is_empty();
+        let covered = c.changes.iter().all(|ch| paths.contains(&ch.path));
+        paths.extend(c.changes.iter().map(|ch| ch.path.clone()));
+        if !first && covered {
             c.is_fix = false;
         }
     }

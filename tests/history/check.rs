@@ -426,3 +426,55 @@ fn check_scores_the_same_with_and_without_a_cache() {
     let warm = json(&repo.run(&args));
     assert_eq!(cold, warm);
 }
+
+/// Guards: a fix and its partial backport (same author, author time and subject; the backport
+/// committed first and changing fewer files) made `check` without a cache count the fix for
+/// a file only it changed, and `check` with a cache not count it at all: the later copy lost
+/// its credit everywhere. Now a copy loses credit only for files an earlier copy changed.
+#[test]
+fn a_partial_backport_of_a_fix_does_not_hide_the_fix_from_other_files() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add parser",
+        &[("a.rs", &lines(10, "a")), ("b.rs", &lines(10, "b"))],
+    );
+    let fixed_a = lines(10, "a").replace("line 2 of", "checked line 2 of");
+    let fixed_b = lines(10, "b").replace("line 4 of", "checked line 4 of");
+    let authored = format!("@{} +0000", EPOCH + repo.clock);
+    repo.git(&["checkout", "-q", "-b", "maint"]);
+    repo.commit_files("Fix crash in parser", &[("a.rs", &fixed_a)]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("a.rs", &fixed_a);
+    repo.write("b.rs", &fixed_b);
+    repo.git(&["add", "-A"]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "-m",
+        "Fix crash in parser",
+        "--date",
+        &authored,
+    ]);
+    repo.clock += 86_400;
+    repo.git(&["merge", "-q", "--no-edit", "maint"]);
+    let ids = repo.git(&["log", "--format=%at %s", "--no-merges", "--grep=Fix"]);
+    let times: Vec<&str> = ids
+        .lines()
+        .map(|l| l.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(times.len(), 2, "{ids}");
+    assert_eq!(
+        times[0], times[1],
+        "both copies share the author time: {ids}"
+    );
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Tweak b", &[("b.rs", &(fixed_b.clone() + "tweak\n"))]);
+
+    let args = ["check", "--base", "main", "--format", "json"];
+    let cold = json(&repo.run(&args));
+    assert_eq!(cold["files"][0]["path"], "b.rs", "{cold}");
+    assert_eq!(cold["files"][0]["fix_commits"], 1, "{cold}");
+    assert_eq!(fixes(&repo, "a.rs"), 1, "the copies count once for a.rs");
+    let warm = json(&repo.run(&args));
+    assert_eq!(cold, warm);
+}

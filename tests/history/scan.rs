@@ -404,3 +404,48 @@ fn history_cut_to_an_older_commit_equals_a_scan_from_it() {
     assert_eq!(fixes(&direct), 2, "{:#?}", view(&direct).0);
     assert!(direct.files.iter().any(|f| f == "gone.rs"));
 }
+
+/// Guards: a file renamed away from a name that a merge later filled again (a subtree merged
+/// in, whose own `README.md` was moved aside) kept lending its older commits to the file now
+/// at that name, with a cache; `check` without one saw the rename as a deletion and did not.
+#[test]
+fn a_name_renamed_away_and_filled_by_a_merge_keeps_only_its_own_history() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add readme", &[("README.md", &lines(10, "readme"))]);
+    repo.git(&["checkout", "-q", "--orphan", "sub"]);
+    repo.git(&["rm", "-q", "-r", "--cached", "."]);
+    std::fs::remove_file(repo.path().join("README.md")).unwrap();
+    repo.commit_files("Add sub", &[("README.md", &lines(12, "sub"))]);
+    repo.commit_files(
+        "Fix typo in sub README",
+        &[(
+            "README.md",
+            &lines(12, "sub").replace("line 3 of", "the line 3 of"),
+        )],
+    );
+    repo.git(&["mv", "README.md", "SUB.md"]);
+    repo.commit("Move the sub readme aside");
+    repo.git(&["checkout", "-q", "main"]);
+    let fixed = lines(10, "readme").replace("line 2 of", "linked line 2 of");
+    repo.commit_files("Fix link in README", &[("README.md", &fixed)]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-edit",
+        "--allow-unrelated-histories",
+        "sub",
+    ]);
+    repo.clock += 86_400;
+    repo.git(&["rm", "-q", "SUB.md"]);
+    repo.commit("Drop the sub readme");
+    assert_eq!(fixes(&repo, "README.md"), 1, "only main's own fix");
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit readme", &[("README.md", &(fixed + "more\n"))]);
+    let args = ["check", "--base", "main", "--format", "json"];
+    std::fs::remove_dir_all(repo.path().join(".git/incident-cache")).unwrap();
+    let cold = json(&repo.run(&args));
+    assert_eq!(cold["files"][0]["fix_commits"], 1, "{cold}");
+    assert_eq!(repo.run(&["hotspots"]).code, 0);
+    assert_eq!(cold, json(&repo.run(&args)));
+}
