@@ -61,6 +61,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         let _ = write!(ctx.err, "\r\x1b[K");
     }
     let result = result?;
+    for w in &result.warnings {
+        ctx.warn(w);
+    }
     if let Some(cut) = &result.history_cut_at {
         ctx.warn(&format!(
             "history is cut at {cut} (shallow clone); scores cover only the commits present"
@@ -117,8 +120,22 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
         OutFormat::Markdown => {
             use crate::github::escape::{code, inline};
             writeln!(out, "**Risk: {}**\n", level(result.risk))?;
+            if let Some(cut) = &result.history_cut_at {
+                // Never "nothing fragile" from missing history.
+                writeln!(
+                    out,
+                    "History is cut at {} (shallow clone): these figures cover only the commits present; to read all of it, {}.\n",
+                    code(cut),
+                    crate::history::Shallow::hint()
+                )?;
+            }
             if result.files.is_empty() {
                 writeln!(out, "Nothing changed between the base and head.")?;
+            } else if flagged.is_empty() && result.history_cut_at.is_some() {
+                writeln!(
+                    out,
+                    "No changed file has incident or fix history in the commits present."
+                )?;
             } else if flagged.is_empty() {
                 writeln!(out, "No changed file has recent incident or fix history.")?;
             }
@@ -169,6 +186,12 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
         }
         _ => {
             writeln!(out, "risk: {}", level(result.risk))?;
+            if let Some(cut) = &result.history_cut_at {
+                writeln!(
+                    out,
+                    "history is cut at {cut} (shallow clone): only the commits present were read"
+                )?;
+            }
             if result.files.is_empty() {
                 writeln!(out, "nothing changed between the base and head")?;
                 return Ok(());

@@ -63,6 +63,7 @@ pub fn check(
             risk: Level::None,
             files: Vec::new(),
             history_cut_at: None,
+            warnings: Vec::new(),
         });
     }
     let live: Vec<&Changed> = changed.iter().filter(|c| !c.deleted).collect();
@@ -92,6 +93,7 @@ pub fn check(
         partial,
     };
     let mut files = ctx.files(&history, &live)?;
+    let mut warnings = history.warnings.clone();
     // A deleted file no longer exists at head: weigh it as it stood at the merge base, so a
     // change deleting fragile code is flagged like one editing it.
     let mut cut = history
@@ -113,6 +115,14 @@ pub fn check(
                 .copied()
         });
         files.extend(ctx.files(&at_base, &deleted)?);
+        warnings.extend(
+            at_base
+                .warnings
+                .iter()
+                .filter(|w| !warnings.contains(w))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
     }
     files.sort_by(|a, b| {
         b.level
@@ -127,6 +137,7 @@ pub fn check(
         risk,
         files,
         history_cut_at: cut.map(|id| id.to_string()),
+        warnings,
     })
 }
 

@@ -79,4 +79,7 @@ pub struct CheckResult {
     /// is read as covering the whole history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_cut_at: Option<String>,
+    /// What the history scans warned of (renames not followed to the end, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }

@@ -426,6 +426,7 @@ mod tests {
         };
         let result = CheckResult {
             history_cut_at: None,
+            warnings: Vec::new(),
             base: "1111111111111111111111111111111111111111".into(),
             head: "2222222222222222222222222222222222222222".into(),
             risk: Level::High,

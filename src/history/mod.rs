@@ -255,6 +255,12 @@ pub fn scan(
     let (mut raw, rename_limit_hits, limited) = if let Some(paths) = &opts.paths {
         let scanned = paths::scan_paths(repo, opts, start, paths, progress)?;
         span = scanned.span;
+        if scanned.renames_cut_short {
+            warnings.push(format!(
+                "a changed file was renamed more than {} times; its history before that is left out (run `git incident hotspots` once to build the cache, which follows every rename)",
+                paths::MAX_RENAME_GENERATIONS
+            ));
+        }
         (scanned.commits, scanned.rename_limit_hits, true)
     } else if opts.use_cache {
         let (commits, hits) = scan_cached(repo, opts, start, &params, progress, &mut warnings)?;
@@ -459,6 +465,10 @@ fn scan_cached(
             None => cached = cache::Cache::default(),
         }
     }
+    // A tip that no longer exists (a branch rewritten by a rebase or an amend, then
+    // garbage-collected) cannot bound the walk: git would stop with "bad object". The other
+    // tips' ancestry is still all in the cache, and the lost commits are never asked for again.
+    cached.tips.retain(|t| repo.git.has_object(t));
     let out = run_log(repo, opts, &[start], &cached.tips, None, progress)?;
     let mut commits = out.commits;
     commits.append(&mut cached.commits);

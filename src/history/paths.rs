@@ -9,8 +9,9 @@ use gix::bstr::BString;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Most rename generations followed back by a path-limited scan.
-const MAX_RENAME_GENERATIONS: usize = 5;
+/// Most rename generations followed back by a path-limited scan: each is one more walk, and
+/// a name moved back and forth uses one per move. Reaching it is a warning.
+pub(super) const MAX_RENAME_GENERATIONS: usize = 64;
 
 /// What a path-limited scan read.
 pub(super) struct PathScan {
@@ -18,6 +19,8 @@ pub(super) struct PathScan {
     pub rename_limit_hits: u32,
     /// Oldest and newest commit time of the whole history from the start.
     pub span: Option<(i64, i64)>,
+    /// More renames were left to follow after `MAX_RENAME_GENERATIONS`.
+    pub renames_cut_short: bool,
 }
 
 /// Commits touching `paths`, following each path back through renames: a path-limited
@@ -35,7 +38,8 @@ pub(super) fn scan_paths(
     let git_dir = repo.git.git_dir().to_path_buf();
     std::thread::scope(|scope| {
         let span = scope.spawn(move || history_span(&git_dir, start));
-        let followed = follow_paths(repo, opts, start, paths, progress);
+        let mut renames_cut_short = false;
+        let followed = follow_paths(repo, opts, start, paths, progress, &mut renames_cut_short);
         let span = span.join().unwrap_or_else(|_| {
             Err(HistoryError::GitOutput(
                 "the commit-time reader stopped".into(),
@@ -46,6 +50,7 @@ pub(super) fn scan_paths(
             commits,
             rename_limit_hits,
             span: span?,
+            renames_cut_short,
         })
     })
 }
@@ -87,10 +92,11 @@ fn follow_paths(
     start: ObjectId,
     paths: &[BString],
     progress: &mut dyn FnMut(Progress),
+    cut_short: &mut bool,
 ) -> Result<(Vec<RawCommit>, u32), HistoryError> {
     let (mut commits, mut hits) = log_paths_split(repo, opts, start, paths, progress)?;
     let mut wanted: Vec<BString> = paths.to_vec();
-    for _ in 0..MAX_RENAME_GENERATIONS {
+    for generation in 0..=MAX_RENAME_GENERATIONS {
         // Where each wanted path was born under its name (the oldest `Added`).
         let mut births: Vec<(usize, BString)> = Vec::new();
         for path in &wanted {
@@ -106,6 +112,10 @@ fn follow_paths(
         // One `git log --no-walk` diffs every birth commit in full, with rename detection.
         births.retain(|(i, _)| commits[*i].parents.len() == 1);
         if births.is_empty() {
+            break;
+        }
+        if generation == MAX_RENAME_GENERATIONS {
+            *cut_short = true;
             break;
         }
         let born: Vec<ObjectId> = births.iter().map(|(i, _)| commits[*i].id).collect();
@@ -135,6 +145,12 @@ fn follow_paths(
                         ch.previous = Some(previous.clone());
                     }
                 }
+                // The walk whose pathspec held the old name (the paths are split over two
+                // walks) saw it deleted: the rename says so, and lineage must not end the
+                // file there.
+                commits[i]
+                    .changes
+                    .retain(|ch| !(ch.kind == ChangeKind::Deleted && ch.path == previous));
                 older.push((previous, path));
             }
         }

@@ -94,6 +94,16 @@ fn check_in_a_shallow_clone_says_history_is_cut() {
     assert!(out.stderr.contains("fetch-depth: 0"), "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(v["history_cut_at"].is_string(), "{v}");
+    // Guards: text and Markdown (the PR comment's body) said "no history" with no word of
+    // the cut, as if the missing history were known to be clean.
+    let out = clone.run_in(
+        &dest,
+        &["check", "--base", "HEAD~1", "--format", "markdown"],
+    );
+    assert!(out.stdout.contains("History is cut at"), "{}", out.stdout);
+    assert!(out.stdout.contains("fetch-depth: 0"), "{}", out.stdout);
+    let out = clone.run_in(&dest, &["check", "--base", "HEAD~1"]);
+    assert!(out.stdout.contains("history is cut at"), "{}", out.stdout);
     // A base beyond the cut: say so, and how to deepen, not "unknown revision".
     let out = clone.run_in(&dest, &["check", "--base", "HEAD~4"]);
     assert_eq!(out.code, 2, "{}", out.snapshot());
@@ -477,4 +487,57 @@ fn a_partial_backport_of_a_fix_does_not_hide_the_fix_from_other_files() {
     assert_eq!(fixes(&repo, "a.rs"), 1, "the copies count once for a.rs");
     let warm = json(&repo.run(&args));
     assert_eq!(cold, warm);
+}
+
+/// Guards: without a cache, a file the change itself renamed lost its fix history (the two
+/// split walks saw the rename as a deletion and an addition, and the deletion ended the
+/// file's lineage), so the Action said nothing on such pull requests.
+#[test]
+fn check_without_a_cache_follows_a_rename_made_by_the_change() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add a", &[("a.rs", &lines(10, "a"))]);
+    let fixed = lines(10, "a").replace("line 2 of", "fixed line 2 of");
+    repo.commit_files("Fix crash in a", &[("a.rs", &fixed)]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.git(&["mv", "a.rs", "b.rs"]);
+    repo.commit_files(
+        "Move a to b and tweak",
+        &[(
+            "b.rs",
+            &fixed.replace("fixed line 2 of", "tweaked line 2 of"),
+        )],
+    );
+    let args = ["check", "--base", "main", "--format", "json"];
+    let cold = json(&repo.run(&args));
+    assert_eq!(cold["files"][0]["path"], "b.rs", "{cold}");
+    assert_eq!(cold["files"][0]["fix_commits"], 1, "{cold}");
+    assert_eq!(cold["risk"], "medium", "{cold}");
+    assert_eq!(repo.run(&["hotspots"]).code, 0);
+    assert_eq!(cold, json(&repo.run(&args)));
+}
+
+/// Guards: without a cache, renames were followed back 5 generations only, silently.
+#[test]
+fn check_without_a_cache_follows_a_long_rename_chain() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add f0", &[("f0.rs", &lines(10, "f"))]);
+    let fixed = lines(10, "f").replace("line 2 of", "fixed line 2 of");
+    repo.commit_files("Fix crash in f", &[("f0.rs", &fixed)]);
+    for i in 1..=7 {
+        repo.git(&["mv", &format!("f{}.rs", i - 1), &format!("f{i}.rs")]);
+        repo.commit(&format!("Rename to f{i}"));
+    }
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files(
+        "Tweak",
+        &[(
+            "f7.rs",
+            &fixed.replace("fixed line 2 of", "tweaked line 2 of"),
+        )],
+    );
+    let args = ["check", "--base", "main", "--format", "json"];
+    let cold = json(&repo.run(&args));
+    assert_eq!(cold["files"][0]["fix_commits"], 1, "{cold}");
+    assert_eq!(repo.run(&["hotspots"]).code, 0);
+    assert_eq!(cold, json(&repo.run(&args)));
 }

@@ -99,6 +99,26 @@ fn warm_cache_gives_the_same_result_and_survives_corruption() {
     );
 }
 
+/// Guards: after an amend (or a rebase) and `git gc`, the cache's tip no longer existed and
+/// every later `hotspots` and `check` stopped with git's "bad object".
+#[test]
+fn cache_whose_tip_was_rewritten_and_collected_still_works() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add a", &[("a.rs", "1\n")]);
+    repo.commit_files("Fix crash in a", &[("a.rs", "2\n")]);
+    assert_eq!(repo.run(&["hotspots"]).code, 0);
+    repo.git(&["commit", "-q", "--amend", "-m", "Fix crash in a (reworded)"]);
+    repo.git(&["reflog", "expire", "--expire=now", "--all"]);
+    repo.git(&["gc", "-q", "--prune=now"]);
+    let out = repo.run(&["hotspots", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(fixes(&repo, "a.rs"), 1);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Tweak a", &[("a.rs", "3\n")]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+}
+
 #[test]
 fn errors_are_one_line_and_a_hint() {
     let mut repo = TestRepo::new();
