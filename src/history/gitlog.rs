@@ -79,6 +79,13 @@ pub fn run(
         cmd.arg("--no-walk=unsorted");
     }
     cmd.arg("--stdin");
+    if paths.is_some() && !(exclude.len() == 1 && exclude[0].is_null()) {
+        // Parents rewritten to the nearest listed commit (git's simplified graph for these
+        // paths): `%P` then prints those, which blame walks (`paths::split_graph` restores the
+        // real parents for everything else). Measured on git.git with 20 paths: the same
+        // commits, and no more CPU than without.
+        cmd.arg("--parents");
+    }
     if let Some(paths) = paths {
         // Merges stay in: a path-limited walk lists only those whose result differs from
         // every parent in these paths, exactly the ones whose conflict resolution may have
