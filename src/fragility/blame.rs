@@ -16,8 +16,8 @@
 //! parent's (first in parent order) passes every line to it; otherwise each parent's diff
 //! (gix's own imara line diff, with the repository's `diff.algorithm`, Myers by default, and
 //! gix's post-processing) hands the lines it leaves unchanged to that parent, and a line no
-//! parent takes is the commit's. A line several parents take keeps them all as suspects, and
-//! goes to the last one left (gix's rule). A file added without a parent of the same name is
+//! parent takes is the commit's. A line goes to the first parent (in parent order) whose
+//! diff leaves it unchanged, as in git. A file added without a parent of the same name is
 //! looked for as a rename with gix's own tree diff (its default rename settings).
 //!
 //! Whenever the walk meets something it cannot follow the same way (a binary blob, a rename
@@ -33,9 +33,10 @@ use std::collections::{BinaryHeap, HashMap};
 struct Line {
     /// 0-based line in the base blob.
     blamed: u32,
-    /// Candidate commits with the line's number in their blob (gix's suspects).
-    suspects: Vec<(ObjectId, u32)>,
-    /// The file's name at the suspects.
+    /// The commit that may have written it (gix's suspect), with the line's number in that
+    /// commit's blob.
+    suspect: (ObjectId, u32),
+    /// The file's name at the suspect.
     path: BString,
 }
 
@@ -262,7 +263,7 @@ pub(super) fn blame(
         .iter()
         .map(|&l| Line {
             blamed: l,
-            suspects: vec![(start, l)],
+            suspect: (start, l),
             path: path.to_owned(),
         })
         .collect();
@@ -287,7 +288,7 @@ pub(super) fn blame(
             break;
         }
         let mine: Vec<usize> = (0..todo.len())
-            .filter(|&i| todo[i].suspects.iter().any(|s| s.0 == suspect))
+            .filter(|&i| todo[i].suspect.0 == suspect)
             .collect();
         let Some(&first) = mine.first() else {
             continue;
@@ -319,10 +320,8 @@ pub(super) fn blame(
         let mut passed = false;
         for &next in &nexts {
             if objects.entry(next, current.as_bstr()).ok()? == Some(entry) {
-                for line in &mut todo {
-                    for s in line.suspects.iter_mut().filter(|s| s.0 == suspect) {
-                        s.0 = next;
-                    }
+                for &li in &mine {
+                    todo[li].suspect.0 = next;
                 }
                 queue.push((objects.commit(next)?.0, next));
                 passed = true;
@@ -371,11 +370,13 @@ pub(super) fn blame(
             let map = unchanged(&old, new_blob.as_deref()?, algorithm);
             for &li in &mine {
                 let line = &mut todo[li];
-                let Some(&(_, at)) = line.suspects.iter().find(|s| s.0 == suspect) else {
+                // Lines an earlier parent took are no longer this commit's.
+                let (who, at) = line.suspect;
+                if who != suspect {
                     continue;
-                };
+                }
                 if let Some(Some(to)) = map.get(at as usize) {
-                    line.suspects.push((next, *to));
+                    line.suspect = (next, *to);
                     if source != current {
                         line.path = source.clone();
                     }
@@ -386,12 +387,11 @@ pub(super) fn blame(
         let mut k = 0;
         while k < todo.len() {
             let line = &mut todo[k];
-            if line.suspects.len() == 1 && line.suspects[0].0 == suspect {
+            if line.suspect.0 == suspect {
                 out.push((line.blamed, suspect));
                 todo.swap_remove(k);
                 continue;
             }
-            line.suspects.retain(|s| s.0 != suspect);
             k += 1;
         }
     }
@@ -402,7 +402,7 @@ pub(super) fn blame(
 /// Give `suspect` every line it is a suspect of.
 fn take_all(todo: &mut Vec<Line>, out: &mut Vec<(u32, ObjectId)>, suspect: ObjectId) {
     todo.retain(|line| {
-        if line.suspects.iter().any(|s| s.0 == suspect) {
+        if line.suspect.0 == suspect {
             out.push((line.blamed, suspect));
             false
         } else {
