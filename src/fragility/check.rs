@@ -70,15 +70,14 @@ pub fn check(
     let deleted: Vec<&Changed> = changed.iter().filter(|c| c.deleted).collect();
     let partial = is_partial_clone(repo);
 
-    // With a cache the whole history is at hand (and updating it costs only the new
-    // commits); without one, read only the commits that touched the changed files, which
-    // keeps a 20-file check fast on a large history.
+    // Only the commits that touched the changed files (and their older names), read the
+    // same way whether or not a cache exists: a full scan counts a side branch whose changes
+    // a merge discarded, git's path-limited walk does not, and a pull request's comment must
+    // not change with the cache. This keeps a 20-file check fast on a large history too.
     let mut opts = ScanOptions::from_config(config);
     opts.rev = Some(head.to_string());
-    if !history::cache_path(repo).exists() {
-        opts.paths = Some(scan_paths(&live));
-        opts.use_cache = false;
-    }
+    opts.paths = Some(scan_paths(&live));
+    opts.use_cache = false;
     let history = if live.is_empty() {
         History::default()
     } else {
@@ -225,6 +224,8 @@ impl Assess<'_> {
                 .collect();
             prefetch_blobs(self.repo, self.merge_base, &paths, &heads);
         }
+        let walk = super::blame::Walk::new(history);
+        let is_fix_commit = |id: ObjectId| commit_index.get(&id).is_some_and(|&ci| is_fix[ci]);
         let shared = self.repo.git.clone().into_sync();
         let (base, head, partial) = (self.merge_base, self.head, self.partial);
         let mut blamed: HashMap<usize, Vec<LineHit>> = jobs
@@ -239,7 +240,7 @@ impl Assess<'_> {
                     new_path: new.as_bstr(),
                     partial,
                 };
-                line_hits(&git, &to, &fix_of).map(|hits| (*i, hits))
+                line_hits(&git, &to, &walk, &is_fix_commit, &fix_of).map(|hits| (*i, hits))
             })
             .collect::<Result<_>>()?;
 
@@ -412,6 +413,8 @@ struct BlameTarget<'a> {
 fn line_hits(
     git: &gix::Repository,
     to: &BlameTarget<'_>,
+    walk: &super::blame::Walk<'_>,
+    is_fix: &(dyn Fn(ObjectId) -> bool + Sync),
     fix_of: &(dyn Fn(ObjectId) -> Option<Vec<String>> + Sync),
 ) -> Result<Vec<LineHit>> {
     let Some(old) = blob(git, to.base, to.old_path, to.partial)? else {
@@ -444,34 +447,28 @@ fn line_hits(
     if hunks.is_empty() {
         return Ok(Vec::new());
     }
-    let ranges: Vec<std::ops::RangeInclusive<u32>> = hunks
+    let lines: Vec<u32> = hunks
         .iter()
-        .map(|(o, _)| (o.start as u32 + 1)..=(o.end as u32))
+        .flat_map(|(o, _)| o.start as u32..o.end as u32)
         .collect();
-    let Ok(ranges) = gix::blame::BlameRanges::from_one_based_inclusive_ranges(ranges) else {
-        return Ok(Vec::new());
-    };
-    let options = gix::repository::blame_file::Options {
-        ranges,
-        rewrites: Some(gix::diff::Rewrites::default()),
-        ..Default::default()
-    };
-    let outcome = match git.blame_file(old_path, base, options) {
-        Ok(o) => o,
-        // A partial clone lacks blobs of the file's history: never report fewer hits than a
-        // full clone would without saying so.
-        Err(_) if to.partial => return Err(partial_clone_error(old_path)),
-        // Blame can fail on odd objects (a submodule); the file-level score still stands,
-        // so go on without line hits.
-        Err(_) => return Ok(Vec::new()),
+    let fast = super::blame::blame(git, walk, base, old_path, &lines, is_fix);
+    // (first line in the base blob, line count, commit) of each blamed run.
+    let entries: Vec<(usize, usize, ObjectId)> = match fast {
+        Some(lines) => lines
+            .into_iter()
+            .map(|(line, commit)| (line as usize, 1, commit))
+            .collect(),
+        None => match gix_blame(git, to, &hunks)? {
+            Some(entries) => entries,
+            None => return Ok(Vec::new()),
+        },
     };
     let mut hits: Vec<LineHit> = Vec::new();
-    for entry in &outcome.entries {
-        let Some(incidents) = fix_of(entry.commit_id) else {
+    for &(start, len, commit_id) in &entries {
+        let Some(incidents) = fix_of(commit_id) else {
             continue;
         };
-        let start = entry.start_in_blamed_file as usize;
-        let end = start + entry.len.get() as usize;
+        let end = start + len;
         for (o, n) in &hunks {
             if o.start >= end || start >= o.end {
                 continue;
@@ -485,7 +482,7 @@ fn line_hits(
                 let from = n.start as u32 + 1;
                 (from, (n.end as u32).max(from))
             };
-            let fix_commit = entry.commit_id.to_hex_with_len(12).to_string();
+            let fix_commit = commit_id.to_hex_with_len(12).to_string();
             if hits
                 .iter()
                 .any(|h| h.start == head_start && h.fix_commit == fix_commit)
@@ -512,4 +509,46 @@ fn line_hits(
         }
     }
     Ok(merged)
+}
+
+/// gix's blame of the base lines `hunks` touch, for what the history-driven blame cannot
+/// follow: `None` when gix cannot blame the file (the file-level score still stands).
+fn gix_blame(
+    git: &gix::Repository,
+    to: &BlameTarget<'_>,
+    hunks: &[(std::ops::Range<usize>, std::ops::Range<usize>)],
+) -> Result<Option<Vec<(usize, usize, ObjectId)>>> {
+    let ranges: Vec<std::ops::RangeInclusive<u32>> = hunks
+        .iter()
+        .map(|(o, _)| (o.start as u32 + 1)..=(o.end as u32))
+        .collect();
+    let Ok(ranges) = gix::blame::BlameRanges::from_one_based_inclusive_ranges(ranges) else {
+        return Ok(None);
+    };
+    let options = gix::repository::blame_file::Options {
+        ranges,
+        rewrites: Some(gix::diff::Rewrites::default()),
+        ..Default::default()
+    };
+    match git.blame_file(to.old_path, to.base, options) {
+        Ok(outcome) => Ok(Some(
+            outcome
+                .entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.start_in_blamed_file as usize,
+                        e.len.get() as usize,
+                        e.commit_id,
+                    )
+                })
+                .collect(),
+        )),
+        // A partial clone lacks blobs of the file's history: never report fewer hits than a
+        // full clone would without saying so.
+        Err(_) if to.partial => Err(partial_clone_error(to.old_path)),
+        // Blame can fail on odd objects (a submodule); the file-level score still stands,
+        // so go on without line hits.
+        Err(_) => Ok(None),
+    }
 }

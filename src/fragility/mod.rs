@@ -2,6 +2,7 @@
 //! `check`, the fragility of what a change touches. Types below are the contract used by the
 //! CLI and the GitHub Action.
 
+mod blame;
 mod check;
 mod partial;
 mod score;

@@ -122,6 +122,21 @@ pub struct History {
     /// relative to it, so a path-limited scan (which holds only some commits) must weigh a
     /// fix exactly as a full scan does; `None` means "from `commits`".
     pub span: Option<(i64, i64)>,
+    /// For a path-limited scan, the simplified graph of each of its walks (empty otherwise).
+    pub graphs: Vec<PathGraph>,
+}
+
+/// The simplified graph of one path-limited `git log` walk: for every commit it listed, the
+/// parents git rewrote to the nearest listed commit (`--parents`). Between a commit's real
+/// parent and its rewritten one no commit changes any of `paths`, so a blame of one of them
+/// may step straight from one to the other (`fragility::blame`).
+#[derive(Debug, Clone, Default)]
+pub struct PathGraph {
+    /// The pathspec of the walk.
+    pub paths: Vec<BString>,
+    /// Rewritten parents of each listed commit, in the order of its real parents (a parent
+    /// whose line holds no listed commit is dropped, as are duplicates).
+    pub parents: gix::hashtable::HashMap<ObjectId, Vec<ObjectId>>,
 }
 
 /// A commit as read from git or the cache, before fix recognition.
@@ -252,6 +267,7 @@ pub fn scan(
 
     let mut warnings = Vec::new();
     let mut span = None;
+    let mut graphs = Vec::new();
     let (mut raw, rename_limit_hits, limited) = if let Some(paths) = &opts.paths {
         let scanned = paths::scan_paths(repo, opts, start, paths, progress)?;
         span = scanned.span;
@@ -261,6 +277,7 @@ pub fn scan(
                 paths::MAX_RENAME_GENERATIONS
             ));
         }
+        graphs = scanned.graphs;
         (scanned.commits, scanned.rename_limit_hits, true)
     } else if opts.use_cache {
         let (commits, hits) = scan_cached(repo, opts, start, &params, progress, &mut warnings)?;
@@ -328,6 +345,7 @@ pub fn scan(
         tip: Some(start),
         files,
         span,
+        graphs,
     })
 }
 

@@ -2,7 +2,10 @@
 //! files, each followed back through its renames, with the paths split over two `git log`
 //! processes so both cores work.
 
-use super::{ChangeKind, HistoryError, Progress, RawCommit, ScanOptions, gitlog, run_log};
+use super::{
+    ChangeKind, HistoryError, PathGraph, Progress, RawCommit, ScanOptions, gitlog, repo_err,
+    run_log,
+};
 use crate::repo::Repo;
 use gix::ObjectId;
 use gix::bstr::BString;
@@ -21,6 +24,8 @@ pub(super) struct PathScan {
     pub span: Option<(i64, i64)>,
     /// More renames were left to follow after `MAX_RENAME_GENERATIONS`.
     pub renames_cut_short: bool,
+    /// The simplified graph of each walk, for blame.
+    pub graphs: Vec<PathGraph>,
 }
 
 /// Commits touching `paths`, following each path back through renames: a path-limited
@@ -45,12 +50,13 @@ pub(super) fn scan_paths(
                 "the commit-time reader stopped".into(),
             ))
         });
-        let (commits, rename_limit_hits) = followed?;
+        let (commits, rename_limit_hits, graphs) = followed?;
         Ok(PathScan {
             commits,
             rename_limit_hits,
             span: span?,
             renames_cut_short,
+            graphs,
         })
     })
 }
@@ -93,8 +99,8 @@ fn follow_paths(
     paths: &[BString],
     progress: &mut dyn FnMut(Progress),
     cut_short: &mut bool,
-) -> Result<(Vec<RawCommit>, u32), HistoryError> {
-    let (mut commits, mut hits) = log_paths_split(repo, opts, start, paths, progress)?;
+) -> Result<(Vec<RawCommit>, u32, Vec<PathGraph>), HistoryError> {
+    let (mut commits, mut hits, mut graphs) = log_paths_split(repo, opts, start, paths, progress)?;
     let mut wanted: Vec<BString> = paths.to_vec();
     for generation in 0..=MAX_RENAME_GENERATIONS {
         // Where each wanted path was born under its name (the oldest `Added`).
@@ -166,11 +172,43 @@ fn follow_paths(
         wanted = older.iter().map(|(old, _)| old.clone()).collect();
         let mut pathspec = wanted.clone();
         pathspec.extend(older.into_iter().map(|(_, new)| new));
-        let out = run_log(repo, opts, &[start], &[], Some(&pathspec), progress)?;
+        let mut out = run_log(repo, opts, &[start], &[], Some(&pathspec), progress)?;
         hits += out.rename_limit_hits as u32;
+        graphs.push(split_graph(repo, &pathspec, &mut out.commits)?);
         merge_commits(&mut commits, out.commits);
     }
-    Ok((commits, hits))
+    Ok((commits, hits, graphs))
+}
+
+/// Keep the parents `git log --parents` rewrote as the walk's graph over `paths`, and give
+/// every commit its real parents back (from its object) for everything else that reads the
+/// history: merge handling counts parents, and a merge whose rewritten parents collapsed into
+/// one was printed with a diff that a walk without `--parents` does not show.
+fn split_graph(
+    repo: &Repo,
+    paths: &[BString],
+    commits: &mut [RawCommit],
+) -> Result<PathGraph, HistoryError> {
+    let mut graph = PathGraph {
+        paths: paths.to_vec(),
+        parents: Default::default(),
+    };
+    graph.parents.reserve(commits.len());
+    for c in commits.iter_mut() {
+        let real: Vec<ObjectId> = repo
+            .git
+            .find_commit(c.id)
+            .map_err(repo_err)?
+            .parent_ids()
+            .map(|id| id.detach())
+            .collect();
+        if real.len() > 1 && c.parents.len() < 2 {
+            c.changes.clear();
+        }
+        let rewritten = std::mem::replace(&mut c.parents, real);
+        graph.parents.insert(c.id, rewritten);
+    }
+    Ok(graph)
 }
 
 /// Add `more` to `commits`, joining the changes of commits both lists hold.
@@ -209,10 +247,11 @@ fn log_paths_split(
     start: ObjectId,
     paths: &[BString],
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Vec<RawCommit>, u32), HistoryError> {
+) -> Result<(Vec<RawCommit>, u32, Vec<PathGraph>), HistoryError> {
     if paths.len() < 2 {
-        let out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
-        return Ok((out.commits, out.rename_limit_hits as u32));
+        let mut out = run_log(repo, opts, &[start], &[], Some(paths), progress)?;
+        let graph = split_graph(repo, paths, &mut out.commits)?;
+        return Ok((out.commits, out.rename_limit_hits as u32, vec![graph]));
     }
     // Alternate paths between the halves: neighbours in sorted order share directories, and
     // the cost of a walk follows the directories it must diff (measured on git.git: halves
@@ -242,10 +281,14 @@ fn log_paths_split(
         });
         (mine, theirs)
     });
-    let (a, b) = (a?, b?);
+    let (mut a, mut b) = (a?, b?);
     let hits = (a.rename_limit_hits + b.rename_limit_hits) as u32;
+    let graphs = vec![
+        split_graph(repo, first, &mut a.commits)?,
+        split_graph(repo, second, &mut b.commits)?,
+    ];
     let mut commits = a.commits;
     merge_commits(&mut commits, b.commits);
     commits.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
-    Ok((commits, hits))
+    Ok((commits, hits, graphs))
 }

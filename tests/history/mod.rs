@@ -1,6 +1,7 @@
 //! Tests: the history engine and fragility (`hotspots`, `check`) on small hermetic
 //! repositories built with git, plus a plausibility run on the tokio history.
 
+mod blame;
 mod check;
 mod merges;
 mod scan;
