@@ -478,6 +478,12 @@ fn line_hits(
             let (head_start, head_end) = if deleted {
                 let from = start.max(o.start) as u32 + 1;
                 (from, (end.min(o.end) as u32).max(from))
+            } else if o.len() == n.len() {
+                // A line-for-line replacement: the head lines that replaced the fix's lines,
+                // not the whole hunk.
+                let from = (n.start + (start.max(o.start) - o.start)) as u32 + 1;
+                let to = (n.start + (end.min(o.end) - o.start)) as u32;
+                (from, to.max(from))
             } else {
                 let from = n.start as u32 + 1;
                 (from, (n.end as u32).max(from))

@@ -541,3 +541,32 @@ fn check_without_a_cache_follows_a_long_rename_chain() {
     assert_eq!(repo.run(&["hotspots"]).code, 0);
     assert_eq!(cold, json(&repo.run(&args)));
 }
+
+/// Guards: a hunk that rewrote ten lines, one of them a fix's, was reported as ten lines
+/// "written by fix".
+#[test]
+fn line_hit_names_only_the_fix_lines_of_a_replaced_block() {
+    let mut repo = TestRepo::new();
+    let base: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+    repo.commit_files("Add a", &[("a.rs", &base)]);
+    let fixed = base.replace("line 5\n", "fixed 5\n");
+    repo.commit_files("Fix crash on line 5", &[("a.rs", &fixed)]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let edited: String = fixed
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < 10 {
+                format!("X {l}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    repo.commit_files("Prefix the first ten lines", &[("a.rs", &edited)]);
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let hits = v["files"][0]["lines"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{v}");
+    assert_eq!(hits[0]["start"], 5, "{v}");
+    assert_eq!(hits[0]["end"], 5, "{v}");
+}
