@@ -26,32 +26,14 @@ impl History {
         fix_pattern: &str,
     ) -> Result<Option<History>, HistoryError> {
         let matcher = FixMatcher::new(fix_pattern)?;
-        let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
-        index.reserve(self.commits.len());
-        for (i, c) in self.commits.iter().enumerate() {
-            index.insert(c.id, i);
-        }
-        let mut keep = vec![false; self.commits.len()];
-        let mut stack = vec![start];
-        while let Some(id) = stack.pop() {
-            let Some(&i) = index.get(&id) else {
-                return Ok(None);
-            };
-            if keep[i] {
-                continue;
-            }
-            keep[i] = true;
-            // Shallow-boundary commits have no parents listed: the walk stops there, as in
-            // `scan`.
-            stack.extend(self.commits[i].parents.iter().copied());
-        }
-        drop(index);
-
         let mut history = self;
-        let mut flags = keep.into_iter();
+        // Shallow-boundary commits have no parents listed: the walk stops there, as in `scan`.
         // `scan` sorts by commit time with a stable sort, so the order of a subset is the
         // order `scan` would give it.
-        history.commits.retain(|_| flags.next().unwrap_or(false));
+        let Some(commits) = super::reachable(std::mem::take(&mut history.commits), start) else {
+            return Ok(None);
+        };
+        history.commits = commits;
         let ids: gix::hashtable::HashSet<ObjectId> = history.commits.iter().map(|c| c.id).collect();
         for c in &mut history.commits {
             // The same decision as `scan` makes, over this smaller set of commits.

@@ -514,11 +514,11 @@ fn scan_cached(
 
 /// Keep the commits reachable from `start`, in their current order; `None` when an ancestor
 /// is missing (a damaged or foreign cache: shallow boundaries have no parents listed).
-fn reachable(commits: Vec<RawCommit>, start: ObjectId) -> Option<Vec<RawCommit>> {
+fn reachable<C: Linked>(commits: Vec<C>, start: ObjectId) -> Option<Vec<C>> {
     let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
     index.reserve(commits.len());
     for (i, c) in commits.iter().enumerate() {
-        index.insert(c.id, i);
+        index.insert(c.id(), i);
     }
     let mut keep = vec![false; commits.len()];
     let mut stack = vec![start];
@@ -528,12 +528,36 @@ fn reachable(commits: Vec<RawCommit>, start: ObjectId) -> Option<Vec<RawCommit>>
             continue;
         }
         keep[i] = true;
-        stack.extend(commits[i].parents.iter().copied());
+        stack.extend(commits[i].parents().iter().copied());
     }
     let mut commits = commits;
     let mut flags = keep.into_iter();
     commits.retain(|_| flags.next().unwrap_or(false));
     Some(commits)
+}
+
+/// A commit as `reachable` walks it: raw from git or the cache, or classified.
+trait Linked {
+    fn id(&self) -> ObjectId;
+    fn parents(&self) -> &[ObjectId];
+}
+
+impl Linked for RawCommit {
+    fn id(&self) -> ObjectId {
+        self.id
+    }
+    fn parents(&self) -> &[ObjectId] {
+        &self.parents
+    }
+}
+
+impl Linked for Commit {
+    fn id(&self) -> ObjectId {
+        self.id
+    }
+    fn parents(&self) -> &[ObjectId] {
+        &self.parents
+    }
 }
 
 /// Files in the tip's tree (not directories).

@@ -152,11 +152,8 @@ fn follow_paths(
                     }
                 }
                 // The walk whose pathspec held the old name (the paths are split over two
-                // walks) saw it deleted: the rename says so, and lineage must not end the
-                // file there.
-                commits[i]
-                    .changes
-                    .retain(|ch| !(ch.kind == ChangeKind::Deleted && ch.path == previous));
+                // walks) saw it deleted.
+                drop_deletions_of_renamed(&mut commits[i].changes);
                 older.push((previous, path));
             }
         }
@@ -211,6 +208,18 @@ fn split_graph(
     Ok(graph)
 }
 
+/// Drop the deletion of a path that a rename in the same commit moved away: walks whose
+/// pathspec holds only the old name see a deletion, and lineage must not read it as the end
+/// of the file.
+fn drop_deletions_of_renamed(changes: &mut Vec<super::Change>) {
+    let moved: Vec<BString> = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Renamed)
+        .filter_map(|c| c.previous.clone())
+        .collect();
+    changes.retain(|c| !(c.kind == ChangeKind::Deleted && moved.contains(&c.path)));
+}
+
 /// Add `more` to `commits`, joining the changes of commits both lists hold.
 fn merge_commits(commits: &mut Vec<RawCommit>, more: Vec<RawCommit>) {
     let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
@@ -222,16 +231,12 @@ fn merge_commits(commits: &mut Vec<RawCommit>, more: Vec<RawCommit>) {
             Some(&i) => {
                 let existing = &mut commits[i].changes;
                 for ch in c.changes {
-                    // A walk limited to a rename's old name sees that commit delete it; the
-                    // rename already says so (and lineage must not read it as a deletion).
-                    let renamed_away = ch.kind == ChangeKind::Deleted
-                        && existing.iter().any(|e| {
-                            e.kind == ChangeKind::Renamed && e.previous.as_ref() == Some(&ch.path)
-                        });
-                    if !renamed_away && !existing.contains(&ch) {
+                    if !existing.contains(&ch) {
                         existing.push(ch);
                     }
                 }
+                // A walk limited to a rename's old name sees that commit delete it.
+                drop_deletions_of_renamed(existing);
             }
             None => commits.push(c),
         }

@@ -4,21 +4,6 @@
 
 use super::*;
 
-/// `lines(10, tag)` with line `n` replaced by `text`.
-fn with_line(tag: &str, n: usize, text: &str) -> String {
-    lines(10, tag)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i + 1 == n {
-                format!("{text}\n")
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect()
-}
-
 /// On a `feature` branch from main, rewrite line `n` of `path` (a `lines(10, tag)` file
 /// with that line replaced), then run `check --base main` twice: without a cache and with
 /// the one `hotspots` writes. Returns the line hits of `path` of each run.

@@ -3,21 +3,6 @@
 
 use super::*;
 
-/// `lines(10, tag)` with line `n` replaced by `text`.
-fn with_line(tag: &str, n: usize, text: &str) -> String {
-    lines(10, tag)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i + 1 == n {
-                format!("{text}\n")
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect()
-}
-
 /// A merge of branch `branch` into main with a conflict: both sides edit line 3 of lib.rs,
 /// both edit both.rs far apart (git merges it cleanly), only the branch edits clean.rs. The
 /// merge resolves lib.rs and also edits evil.rs, which neither side touched (an evil merge),

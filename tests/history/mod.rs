@@ -44,3 +44,18 @@ pub(super) fn write_note(repo: &TestRepo, id: &str, path: &str, extra: &str) {
         ),
     );
 }
+
+/// `lines(10, tag)` with line `n` replaced by `text`.
+pub(super) fn with_line(tag: &str, n: usize, text: &str) -> String {
+    lines(10, tag)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == n {
+                format!("{text}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
