@@ -169,33 +169,43 @@ fn fragile_files(
     }
     // A period that has not started is ranked at its start on today's history, like its end.
     let history = if period.since < now {
-        let Some(start) = commit_before(repo, period.since) else {
-            return Fragile::new(current, &[]);
-        };
-        if history.tip == Some(start) {
-            history
-        } else {
-            match history.into_ancestors(repo, start, &config.fix_pattern) {
-                Ok(Some(h)) => h,
-                // Not derivable (the start is not an ancestor of the end): read it.
-                Ok(None) => {
-                    scan.rev = Some(start.to_string());
-                    match scan_or_warn(repo, &scan, ctx) {
-                        Some(h) => h,
-                        None => return Fragile::new(current, &[]),
-                    }
-                }
-                Err(e) => {
-                    ctx.warn(&format!("fragile files left out: {e}"));
-                    return Fragile::new(current, &[]);
-                }
-            }
+        match history_at(repo, history, period.since, config, scan, ctx) {
+            Some(h) => h,
+            None => return Fragile::new(current, &[]),
         }
     } else {
         history
     };
     let at_start = rank(&history, notes, config, period.since, top);
     Fragile::new(current, &at_start)
+}
+
+/// The history as of the last commit before `at`, derived from `history` (which holds it);
+/// read again only when it cannot be (the start is not an ancestor of the end). `None`, with
+/// a warning where something failed, when there is none.
+fn history_at(
+    repo: &crate::repo::Repo,
+    history: crate::history::History,
+    at: jiff::Timestamp,
+    config: &crate::config::Config,
+    mut scan: crate::history::ScanOptions,
+    ctx: &mut Ctx,
+) -> Option<crate::history::History> {
+    let start = commit_before(repo, at)?;
+    if history.tip == Some(start) {
+        return Some(history);
+    }
+    match history.into_ancestors(repo, start, &config.fix_pattern) {
+        Ok(Some(h)) => Some(h),
+        Ok(None) => {
+            scan.rev = Some(start.to_string());
+            scan_or_warn(repo, &scan, ctx)
+        }
+        Err(e) => {
+            ctx.warn(&format!("fragile files left out: {e}"));
+            None
+        }
+    }
 }
 
 /// Scan with a progress line, or warn and give nothing.
