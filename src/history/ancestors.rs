@@ -28,12 +28,12 @@ impl History {
         let matcher = FixMatcher::new(fix_pattern)?;
         let mut history = self;
         // Shallow-boundary commits have no parents listed: the walk stops there, as in `scan`.
-        // `scan` sorts by commit time with a stable sort, so the order of a subset is the
-        // order `scan` would give it.
         let Some(commits) = super::reachable(std::mem::take(&mut history.commits), start) else {
             return Ok(None);
         };
-        history.commits = commits;
+        // Ordered as `scan` orders: a commit that is not an ancestor can no longer hold one
+        // of these back.
+        history.commits = super::order::topological(commits, &[]);
         let ids: gix::hashtable::HashSet<ObjectId> = history.commits.iter().map(|c| c.id).collect();
         for c in &mut history.commits {
             // The same decision as `scan` makes, over this smaller set of commits.

@@ -8,7 +8,9 @@
 //! never see half a file (the later rename wins, and both files are complete). Anything
 //! unreadable is treated as absent and rebuilt.
 //!
-//! Layout (little-endian): magic, params string, tips, commit count, commits, end magic.
+//! Layout (little-endian): magic, params string, tips, commit count, commits, end magic, and
+//! the CRC-32 of everything before it: a flipped bit (a bad disk, a stray write) rebuilds the
+//! cache instead of changing a score.
 //! A commit: id(20), parent count(u16), parents, author time(i64), commit time(i64), flags(u8),
 //! author, message, change count(u32), changes (kind u8, path, previous if renamed).
 //! Strings are u32 length + bytes.
@@ -26,10 +28,10 @@ use gix::bstr::BString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"GINCHv01";
+const MAGIC: &[u8; 8] = b"GINCHv02";
 const END: &[u8; 8] = b"GINCHend";
 const FILE: &str = "history-v1.bin";
-const MERGES_MAGIC: &[u8; 8] = b"GINCMv01";
+const MERGES_MAGIC: &[u8; 8] = b"GINCMv02";
 const MERGES_FILE: &str = "merges-v1.bin";
 
 /// Conflict resolutions by merge id (an empty list: the merge resolved nothing by hand).
@@ -59,8 +61,31 @@ pub fn merges_path(common_dir: &Path) -> PathBuf {
 pub fn load_resolutions(file: &Path) -> Resolutions {
     std::fs::read(file)
         .ok()
-        .and_then(|data| decode_resolutions(&data))
+        .and_then(|data| checked(&data).and_then(decode_resolutions))
         .unwrap_or_default()
+}
+
+/// The content of a file whose last four bytes are the CRC-32 of the rest, if they are.
+fn checked(data: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = data.split_at_checked(data.len().checked_sub(4)?)?;
+    (crc32fast::hash(body).to_le_bytes() == sum).then_some(body)
+}
+
+/// A writer that keeps the CRC-32 of what went through it.
+struct Summed<'a> {
+    inner: &'a mut dyn Write,
+    crc: crc32fast::Hasher,
+}
+
+impl Write for Summed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Write the resolutions atomically, like the history cache.
@@ -71,7 +96,7 @@ pub fn store_resolutions(file: &Path, resolutions: &Resolutions) -> std::io::Res
 /// Read the cache; `None` when absent, written with other settings, or damaged.
 pub fn load(file: &Path, params: &str) -> Option<Cache> {
     let data = std::fs::read(file).ok()?;
-    decode(&data, params)
+    decode(checked(&data)?, params)
 }
 
 /// Write the cache atomically (temporary file, then rename).
@@ -89,7 +114,13 @@ fn write_atomic(
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        write(&mut w)?;
+        let mut summed = Summed {
+            inner: &mut w,
+            crc: crc32fast::Hasher::new(),
+        };
+        write(&mut summed)?;
+        let sum = summed.crc.finalize();
+        w.write_all(&sum.to_le_bytes())?;
         w.flush()?;
     }
     tmp.persist(file).map_err(|e| e.error)?;
@@ -352,5 +383,32 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut], "p").is_none());
         }
+    }
+
+    #[test]
+    fn a_flipped_bit_anywhere_rebuilds_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("incident-cache").join(FILE);
+        store(&file, "p", &sample()).unwrap();
+        assert!(load(&file, "p").is_some());
+        let good = std::fs::read(&file).unwrap();
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x01;
+            std::fs::write(&file, &bad).unwrap();
+            assert!(
+                load(&file, "p").is_none(),
+                "a flip at byte {at} went unnoticed"
+            );
+        }
+        let merges = dir.path().join("incident-cache").join(MERGES_FILE);
+        let mut res = Resolutions::new();
+        res.insert(sample().commits[0].id, sample().commits[0].changes.clone());
+        store_resolutions(&merges, &res).unwrap();
+        assert_eq!(load_resolutions(&merges), res);
+        let mut bad = std::fs::read(&merges).unwrap();
+        bad[30] ^= 0x01;
+        std::fs::write(&merges, &bad).unwrap();
+        assert!(load_resolutions(&merges).is_empty());
     }
 }

@@ -14,6 +14,7 @@ pub mod fix;
 mod gitlog;
 mod lineage;
 mod merges;
+mod order;
 
 mod paths;
 pub use fix::{FixMatcher, cherry_picked_from, is_revert};
@@ -255,14 +256,15 @@ pub fn scan(
     let mut boundary_sorted: Vec<ObjectId> = boundary.iter().copied().collect();
     boundary_sorted.sort();
     let params = format!(
-        "M{} l{} shallow:{}",
+        "M{} l{} shallow:{} mailmap:{}",
         opts.rename_similarity,
         opts.rename_limit,
         boundary_sorted
             .iter()
             .map(|b| b.to_string())
             .collect::<Vec<_>>()
-            .join(",")
+            .join(","),
+        mailmap_version(repo)
     );
 
     let mut warnings = Vec::new();
@@ -304,7 +306,7 @@ pub fn scan(
             ))
         })?;
     }
-    raw.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
+    let mut raw = order::topological(raw, &graphs);
     merges::resolve_fix_merges(repo, &matcher, &mut raw, opts.use_cache, &mut warnings);
 
     if rename_limit_hits > 0 {
@@ -540,6 +542,7 @@ fn reachable<C: Linked>(commits: Vec<C>, start: ObjectId) -> Option<Vec<C>> {
 trait Linked {
     fn id(&self) -> ObjectId;
     fn parents(&self) -> &[ObjectId];
+    fn commit_time(&self) -> i64;
 }
 
 impl Linked for RawCommit {
@@ -548,6 +551,9 @@ impl Linked for RawCommit {
     }
     fn parents(&self) -> &[ObjectId] {
         &self.parents
+    }
+    fn commit_time(&self) -> i64 {
+        self.commit_time
     }
 }
 
@@ -558,6 +564,32 @@ impl Linked for Commit {
     fn parents(&self) -> &[ObjectId] {
         &self.parents
     }
+    fn commit_time(&self) -> i64 {
+        self.commit_time
+    }
+}
+
+/// What the authors in the cache were mapped with: the committed `.mailmap` (which `gitlog`
+/// tells git to read) and the content of a `mailmap.file` from the configuration. A change
+/// to either rebuilds the cache, so that warm and cold runs count people alike.
+fn mailmap_version(repo: &Repo) -> String {
+    let committed = repo
+        .git
+        .head_commit()
+        .ok()
+        .and_then(|c| c.tree().ok())
+        .and_then(|t| t.lookup_entry_by_path(".mailmap").ok().flatten())
+        .map(|e| e.object_id().to_string())
+        .unwrap_or_default();
+    let configured = repo
+        .git
+        .config_snapshot()
+        .string("mailmap.file")
+        .and_then(|p| gix::path::from_bstr(p).ok().map(|p| p.into_owned()))
+        .and_then(|p| std::fs::read(p).ok())
+        .map(|bytes| format!("{:08x}", crc32fast::hash(&bytes)))
+        .unwrap_or_default();
+    format!("{committed}/{configured}")
 }
 
 /// Files in the tip's tree (not directories).

@@ -134,6 +134,8 @@ fn follow_paths(
             None,
             &mut |_, _| {},
         )?;
+        // Over the rename limit here, the file's older name is lost as in a full scan.
+        hits += full.rename_limit_hits as u32;
         let mut older: Vec<(BString, BString)> = Vec::new();
         for (i, path) in births {
             let id = commits[i].id;
@@ -173,6 +175,8 @@ fn follow_paths(
         hits += out.rename_limit_hits as u32;
         graphs.push(split_graph(repo, &pathspec, &mut out.commits)?);
         merge_commits(&mut commits, out.commits);
+        // The next generation looks for births by position: oldest last.
+        commits = super::order::topological(commits, &graphs);
     }
     Ok((commits, hits, graphs))
 }
@@ -294,6 +298,5 @@ fn log_paths_split(
     ];
     let mut commits = a.commits;
     merge_commits(&mut commits, b.commits);
-    commits.sort_by_key(|c| std::cmp::Reverse(c.commit_time));
-    Ok((commits, hits, graphs))
+    Ok((super::order::topological(commits, &graphs), hits, graphs))
 }

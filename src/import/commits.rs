@@ -36,7 +36,7 @@ pub struct Growth {
     pub note_id: String,
     pub key: String,
     /// A note made of the new fix commits alone (their ids oldest first, their paths, the
-    /// last one's time as `resolved`), to merge into the existing note.
+    /// latest one's time as `resolved`), to merge into the existing note.
     pub additions: Note,
 }
 
@@ -371,9 +371,12 @@ fn draft_note(
     options: &Options,
     plan: &mut Plan,
 ) -> Option<Note> {
-    let (Some((_, first)), Some((_, last))) = (fresh.first(), fresh.last()) else {
+    let Some((_, first)) = fresh.first() else {
         return None;
     };
+    let times = fresh.iter().map(|(_, c)| c.author_time);
+    let earliest = times.clone().min().unwrap_or(first.author_time);
+    let latest = times.max().unwrap_or(first.author_time);
     // Files under their names at the tip; files deleted since are kept only when none of the
     // note's files exists any more, so that the note still says what was fixed.
     let mut paths: Vec<String> = Vec::new();
@@ -423,8 +426,10 @@ fn draft_note(
     Some(Note {
         title: first.summary().trim().to_string(),
         status: Status::Resolved,
-        opened: jiff::Timestamp::from_second(first.author_time).ok(),
-        resolved: jiff::Timestamp::from_second(last.author_time).ok(),
+        // Author times need not follow commit order (a commit rebased onto a later one keeps
+        // its older date): the span is from the earliest to the latest, never backwards.
+        opened: jiff::Timestamp::from_second(earliest).ok(),
+        resolved: jiff::Timestamp::from_second(latest).ok(),
         paths,
         commits: Commits {
             fixed_by: fresh.iter().map(|(_, c)| c.id.to_string()).collect(),

@@ -124,6 +124,13 @@ pub fn parse_note(file: &str, text: &str) -> Result<Note, StoreError> {
     Ok(note)
 }
 
+/// A note as far as it parses, skipping the checks that make other commands leave it out
+/// (dates out of order, an empty title, ...): what `import` needs to know which commits a
+/// note already covers, so that a note every command skips is not imported again and again.
+pub fn parse_note_leniently(text: &str) -> Option<Note> {
+    parse::parse_note(text).ok()
+}
+
 /// Investigation hours beyond which a figure is a slip (sums of such figures overflow).
 pub const MAX_HOURS: f64 = 100_000.0;
 

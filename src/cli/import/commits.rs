@@ -54,10 +54,19 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let set = store.load().map_err(|e| {
         Error::new(format!("cannot read the notes: {e}")).hint("check that .incidents/ is readable")
     })?;
+    let mut existing: Vec<Note> = set.notes.iter().map(|n| n.note.clone()).collect();
     for w in &set.warnings {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
+        // Its commits still count as imported: a note that parses but is left out must not
+        // get a fresh copy on every run.
+        let file = root.join(&w.file);
+        if std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file())
+            && let Ok(text) = std::fs::read_to_string(&file)
+            && let Some(note) = crate::store::parse_note_leniently(&text)
+        {
+            existing.push(note);
+        }
     }
-    let existing: Vec<Note> = set.notes.iter().map(|n| n.note.clone()).collect();
 
     let mut ignore = globset::GlobSetBuilder::new();
     for pattern in &config.ignore {
