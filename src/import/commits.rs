@@ -371,9 +371,7 @@ fn draft_note(
     options: &Options,
     plan: &mut Plan,
 ) -> Option<Note> {
-    let Some((_, first)) = fresh.first() else {
-        return None;
-    };
+    let (_, first) = fresh.first()?;
     let times = fresh.iter().map(|(_, c)| c.author_time);
     let earliest = times.clone().min().unwrap_or(first.author_time);
     let latest = times.max().unwrap_or(first.author_time);

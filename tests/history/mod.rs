@@ -6,6 +6,7 @@ mod check;
 mod merges;
 mod scan;
 mod setups;
+mod trial;
 
 use crate::common::*;
 use serde_json::Value;

@@ -1,0 +1,206 @@
+//! Regressions found by a new user's trial on real and hand-built repositories (history
+//! order, the cache's integrity and key, the rename limit in `check`, large changes).
+
+use super::*;
+
+/// Guards: with every commit in the same second, the union of two path-limited walks was
+/// ordered by commit time alone, so a file's birth could come before a later fix of it and
+/// `check` lost that fix (`hotspots` counted it).
+#[test]
+fn check_counts_a_fix_made_in_the_same_second_as_the_files_birth() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("a.txt", &lines(10, "a")), ("b.txt", &lines(10, "b"))],
+    );
+    repo.clock -= 86_400;
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.commit_files(
+        "Fix crash in a",
+        &[
+            ("a.txt", &with_line("a", 5, "A5")),
+            ("b.txt", &with_line("b", 5, "B5")),
+        ],
+    );
+    repo.clock -= 86_400;
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_files(
+        "Same edit of a, made on main",
+        &[("a.txt", &with_line("a", 5, "A5"))],
+    );
+    repo.clock -= 86_400;
+    repo.git(&["merge", "-q", "--no-edit", "side"]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files(
+        "Edit a and b",
+        &[
+            (
+                "a.txt",
+                &with_line("a", 5, "A5").replace("line 9 of", "nine of"),
+            ),
+            (
+                "b.txt",
+                &with_line("b", 5, "B5").replace("line 9 of", "nine of"),
+            ),
+        ],
+    );
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let b = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "b.txt");
+    assert_eq!(b.map(|f| f["fix_commits"].clone()), Some(1.into()), "{v}");
+}
+
+/// Guards: `check` said nothing when git skipped rename detection in a commit that renamed
+/// a changed file, and reported the file as having no history.
+#[test]
+fn check_warns_when_rename_detection_was_skipped() {
+    let mut repo = TestRepo::new();
+    let files: Vec<(String, String)> = (1..=5)
+        .map(|i| (format!("f{i}.txt"), lines(20, &format!("f{i}"))))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("Initial commit", &refs);
+    for i in 1..=5 {
+        // Renames with edits: exact renames are found whatever the limit.
+        let old = format!("f{i}.txt");
+        repo.git(&["mv", &old, &format!("g{i}.txt")]);
+        let text = repo.read(&format!("g{i}.txt")) + "edited\n";
+        repo.write(&format!("g{i}.txt"), &text);
+    }
+    repo.commit("Move all");
+    repo.commit_files(
+        ".incidents/config.yaml",
+        &[(".incidents/config.yaml", "version: 1\nrename_limit: 2\n")],
+    );
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit g1", &[("g1.txt", &(repo.read("g1.txt") + "more\n"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("rename detection was skipped"),
+        "{}",
+        out.snapshot()
+    );
+}
+
+/// Guards: one flipped bit in the cache changed scores silently (no checksum).
+#[test]
+fn a_damaged_cache_is_rebuilt_not_believed() {
+    let mut repo = TestRepo::new();
+    for i in 1..=6 {
+        repo.commit_files(&format!("Fix crash {i}"), &[("a.txt", &lines(i, "a"))]);
+    }
+    let before = repo.run(&["hotspots", "--format", "json"]);
+    let file = repo.path().join(".git/incident-cache/history-v1.bin");
+    let good = std::fs::read(&file).unwrap();
+    for at in (0..good.len()).step_by(7) {
+        let mut bad = good.clone();
+        bad[at] ^= 0x04;
+        std::fs::write(&file, &bad).unwrap();
+        let after = repo.run(&["hotspots", "--format", "json"]);
+        assert_eq!(before.stdout, after.stdout, "flip at byte {at}");
+    }
+}
+
+/// Guards: a new `.mailmap` did not invalidate the cache, so a warm run counted people (and
+/// copies of a fix, which are told apart by author) differently from a cold one.
+#[test]
+fn a_changed_mailmap_rebuilds_the_cache() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("a.txt", &lines(10, "a")), ("b.txt", "b\n")],
+    );
+    let date = format!("@{} +0000", 1_700_000_000);
+    let copy = |name: &str, email: &str, file: &str, text: &str| {
+        repo.write(file, text);
+        repo.git(&["add", "-A"]);
+        repo.git(&[
+            "-c",
+            &format!("user.name={name}"),
+            "-c",
+            &format!("user.email={email}"),
+            "commit",
+            "-q",
+            "-m",
+            "Fix crash in a",
+            &format!("--date={date}"),
+            &format!("--author={name} <{email}>"),
+        ]);
+    };
+    copy("bob old", "bob@old", "a.txt", &with_line("a", 2, "two"));
+    copy(
+        "Bob New",
+        "bob@new",
+        "a.txt",
+        &with_line("a", 2, "two").replace("line 3 of", "three of"),
+    );
+    let cold_before = fixes(&repo, "a.txt");
+    assert_eq!(cold_before, 2);
+    repo.commit_files(
+        ".mailmap",
+        &[(".mailmap", "Bob New <bob@new> bob old <bob@old>\n")],
+    );
+    let warm = fixes(&repo, "a.txt");
+    std::fs::remove_dir_all(repo.path().join(".git/incident-cache")).unwrap();
+    let cold = fixes(&repo, "a.txt");
+    assert_eq!(warm, cold);
+}
+
+/// Guards: a change touching hundreds of files read each file's history with a path-limited
+/// walk and blamed every file with history (git.git, 167 files: over two minutes). Past 40
+/// files the whole history is read once, and line hits are limited to the highest-scoring
+/// files, with a warning.
+#[test]
+fn a_large_change_is_scored_whole_and_says_which_files_were_not_blamed() {
+    let mut repo = TestRepo::new();
+    let names: Vec<String> = (0..45).map(|i| format!("src/m{i:02}.rs")).collect();
+    let first: Vec<(String, String)> = names.iter().map(|n| (n.clone(), lines(10, n))).collect();
+    let refs: Vec<(&str, &str)> = first
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("Initial commit", &refs);
+    let fixed: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (n.clone(), with_line(n, 3, "checked")))
+        .collect();
+    let refs: Vec<(&str, &str)> = fixed
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("Fix crash everywhere", &refs);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let edited: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (n.clone(), with_line(n, 3, "checked again")))
+        .collect();
+    let refs: Vec<(&str, &str)> = edited
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files("Edit everything", &refs);
+    let out = repo.run(&["check", "--base", "main", "--format", "json"]);
+    let v = json(&out);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 45, "{v}");
+    assert!(files.iter().all(|f| f["fix_commits"] == 1), "{v}");
+    let blamed = files
+        .iter()
+        .filter(|f| f["lines"].as_array().is_some_and(|l| !l.is_empty()))
+        .count();
+    assert_eq!(blamed, 20, "{v}");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("25 changed file(s) with history were scored but not blamed"),
+        "{v}"
+    );
+    assert!(out.stderr.contains("not blamed"), "{}", out.snapshot());
+}
