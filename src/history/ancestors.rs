@@ -40,6 +40,7 @@ impl History {
             c.is_fix = super::decide_fix(&matcher, &c.parents, &c.message, &ids);
         }
         history.commits = super::drop_copied_fixes(std::mem::take(&mut history.commits));
+        super::copies::drop_reworded_copies(repo, &mut history.commits);
         history.files = super::tip_files(repo, start)?;
         history.tip = Some(start);
         history.span = None;

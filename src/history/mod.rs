@@ -10,6 +10,7 @@
 
 mod ancestors;
 mod cache;
+mod copies;
 pub mod fix;
 mod gitlog;
 mod lineage;
@@ -334,7 +335,8 @@ pub fn scan(
             }
         })
         .collect::<Vec<Commit>>();
-    let commits = drop_copied_fixes(commits);
+    let mut commits = drop_copied_fixes(commits);
+    copies::drop_reworded_copies(repo, &mut commits);
 
     let shallow = (!boundary.is_empty()).then_some(Shallow {
         boundary: boundary_sorted,

@@ -204,3 +204,42 @@ fn a_large_change_is_scored_whole_and_says_which_files_were_not_blamed() {
     );
     assert!(out.stderr.contains("not blamed"), "{}", out.snapshot());
 }
+
+/// Guards: a fix cherry-picked onto another branch with a reworded subject ("... (backport
+/// to main)") kept its author, author time and patch, yet counted as a second fix.
+#[test]
+fn a_reworded_cherry_pick_of_a_fix_counts_once() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("a.txt", &lines(10, "a")), ("b.txt", &lines(10, "b"))],
+    );
+    repo.git(&["checkout", "-q", "-b", "rel"]);
+    repo.commit_files(
+        "Fix crash in a",
+        &[("a.txt", &with_line("a", 4, "checked"))],
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_files("Unrelated", &[("b.txt", &with_line("b", 2, "two"))]);
+    repo.git(&["cherry-pick", "rel"]);
+    repo.git(&[
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "Fix crash in a (backport to main)",
+    ]);
+    repo.clock += 86_400;
+    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "rel"]);
+    assert_eq!(fixes(&repo, "a.txt"), 1);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files(
+        "Edit a",
+        &[(
+            "a.txt",
+            &with_line("a", 4, "checked").replace("line 9 of", "nine of"),
+        )],
+    );
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    assert_eq!(v["files"][0]["fix_commits"], 1, "{v}");
+}
