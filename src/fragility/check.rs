@@ -46,12 +46,17 @@ pub fn check(
         })?
         .map(|id| id.detach());
     let Some(merge_base) = merge_base else {
-        return Err(Error::new(format!(
+        let error = Error::new(format!(
             "{} and {} share no history",
             base.to_hex_with_len(12),
             head.to_hex_with_len(12)
-        ))
-        .hint("in a shallow clone the base may be missing: `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)"));
+        ));
+        // Only a shallow clone can hide their common history; otherwise they are unrelated.
+        return Err(if repo.shallow_boundary().is_some() {
+            error.hint("this clone is shallow and the base's history may be missing: `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)")
+        } else {
+            error.hint("they are unrelated histories (an orphan branch, another project): give a base that the head grew from")
+        });
     };
 
     let changed = changed_files(repo, merge_base, head, config)?;

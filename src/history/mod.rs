@@ -415,6 +415,9 @@ fn fix_message(matcher: &FixMatcher, message: &str, is_copy: bool) -> bool {
 }
 
 fn resolve_start(repo: &Repo, rev: Option<&str>) -> Result<ObjectId, HistoryError> {
+    // `HEAD` (import's default) in a repository with no commits is the same situation as no
+    // revision at all, and gets the same message.
+    let rev = rev.filter(|r| *r != "HEAD");
     match rev {
         Some(rev) => repo
             .git

@@ -243,3 +243,37 @@ fn a_reworded_cherry_pick_of_a_fix_counts_once() {
     let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
     assert_eq!(v["files"][0]["fix_commits"], 1, "{v}");
 }
+
+/// Guards: `import commits` in a repository with no commits said "unknown revision `HEAD`"
+/// where every other command says there are no commits yet.
+#[test]
+fn import_in_an_empty_repository_says_there_are_no_commits_yet() {
+    let repo = TestRepo::new();
+    let out = repo.run(&["import", "commits"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(out.stderr.contains("no commits yet"), "{}", out.snapshot());
+}
+
+/// Guards: a base on an unrelated (orphan) history got the hint about shallow clones in a
+/// repository that is not shallow.
+#[test]
+fn an_unrelated_base_is_not_blamed_on_a_shallow_clone() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Initial commit", &[("a.txt", "a\n")]);
+    repo.git(&["checkout", "-q", "--orphan", "lonely"]);
+    repo.git(&["rm", "-q", "-rf", "."]);
+    repo.commit_files("Orphan", &[("q.txt", "q\n")]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("share no history"),
+        "{}",
+        out.snapshot()
+    );
+    assert!(
+        out.stderr.contains("unrelated histories"),
+        "{}",
+        out.snapshot()
+    );
+    assert!(!out.stderr.contains("unshallow"), "{}", out.snapshot());
+}
