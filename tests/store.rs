@@ -537,18 +537,43 @@ fn edit_saves_a_valid_edit_as_written_and_refuses_a_broken_one() {
     );
     let out = run_env(&repo, &[("GIT_EDITOR", &bad)], &["edit", &id]);
     assert_eq!(out.code, 2, "{}", out.snapshot());
+    // The position is in the edited text, which is the kept file.
     assert!(
-        out.stderr.contains(&format!("{file}:4:9")),
+        out.stderr.contains(&format!("INCIDENT_EDIT_{id}.yaml:4:9")),
         "{}",
         out.stderr
     );
     assert_eq!(repo.read(&file), before);
     let kept = repo.path().join(format!(".git/INCIDENT_EDIT_{id}.yaml"));
     assert!(
-        std::fs::read_to_string(kept)
+        std::fs::read_to_string(&kept)
             .unwrap()
             .contains("status: closed")
     );
+
+    // Guards: the next `edit` started from the note again and deleted the kept text ("no
+    // changes"). It goes on from the kept edit instead.
+    let out = run_env(&repo, &[("GIT_EDITOR", "true")], &["edit", &id]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("resuming your earlier edit"),
+        "{}",
+        out.snapshot()
+    );
+    assert!(
+        std::fs::read_to_string(&kept)
+            .unwrap()
+            .contains("status: closed")
+    );
+    let fix = script(
+        repo.home.path(),
+        "fix.sh",
+        r#"sed -i.bak 's/^status: closed/status: investigating/' "$1""#,
+    );
+    let out = run_env(&repo, &[("GIT_EDITOR", &fix)], &["edit", &id]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert!(repo.read(&file).contains("status: investigating\n"));
+    assert!(!kept.exists());
 }
 
 #[test]
@@ -1531,7 +1556,7 @@ fn edit_with_a_bad_value_shows_the_line_and_a_caret_and_keeps_the_note() {
     assert_eq!(out.code, 2, "{}", out.snapshot());
     assert!(
         out.stderr
-            .starts_with(&format!("error: .incidents/{id}.yaml:4:9: ")),
+            .starts_with(&format!("error: .git/INCIDENT_EDIT_{id}.yaml:4:9: ")),
         "{}",
         out.stderr
     );

@@ -25,8 +25,29 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let original = store.read_text(&id)?;
     let scratch = repo.git.git_dir().join(format!("INCIDENT_EDIT_{id}.yaml"));
     let command = editor::editor_command(&repo.git).ok_or_else(super::new::no_editor)?;
-    let text = editor::edit_file(&command, &scratch, &original)
-        .map_err(|e| Error::new(e.to_string()).hint("set GIT_EDITOR to the editor you use"))?;
+    // An earlier edit that did not pass was kept: go on from it, never over it.
+    let start = match std::fs::read_to_string(&scratch) {
+        Ok(kept) if kept != original => {
+            if !ctx.quiet {
+                writeln!(
+                    ctx.err,
+                    "resuming your earlier edit kept in {} (delete that file to start over)",
+                    scratch.display()
+                )?;
+            }
+            kept
+        }
+        _ => original.clone(),
+    };
+    let text = editor::edit_file(&command, &scratch, &start).map_err(|e| {
+        let hint = match e {
+            editor::EditorError::Write { .. } => {
+                "check that the git directory is writable and the disk has room"
+            }
+            _ => "set GIT_EDITOR to the editor you use",
+        };
+        Error::new(e.to_string()).hint(hint)
+    })?;
     if text == original {
         let _ = std::fs::remove_file(&scratch);
         if !ctx.quiet {
@@ -35,14 +56,24 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let kept = format!(
-        "your edit is kept in {}; fix it there and copy it over {}",
-        scratch.display(),
-        Store::file_of(&id)
+        "your edit is kept in {}: run `git incident edit {id}` again to go on from it",
+        scratch.display()
     );
     let file = Store::file_of(&id);
+    // Positions are in the edited text, which is the kept file, not the note.
+    let edited = repo
+        .git
+        .workdir()
+        .and_then(|w| scratch.strip_prefix(w).ok())
+        .unwrap_or(&scratch)
+        .display()
+        .to_string();
     let note = store::parse::parse_note(&text).map_err(|at| {
-        let mut e = Error::new(format!("{file}:{}:{}: {}", at.line, at.column, at.message));
-        e.rendered = store::diagnostic::snippet(&file, &text, &at);
+        let mut e = Error::new(format!(
+            "{edited}:{}:{}: {}",
+            at.line, at.column, at.message
+        ));
+        e.rendered = store::diagnostic::snippet(&edited, &text, &at);
         if let Some(h) = at.hint {
             e = e.hint(h);
         }
