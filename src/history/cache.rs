@@ -123,9 +123,28 @@ fn write_atomic(
         w.write_all(&sum.to_le_bytes())?;
         w.flush()?;
     }
+    share_like_the_repository(dir, tmp.as_file());
     tmp.persist(file).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Give the cache the read and write bits of the repository's own `config` file (what
+/// the umask and `core.sharedRepository` gave it), instead of the temporary file's private
+/// 0600: a shared repository's other users, or its owner after a run by root, can use it.
+#[cfg(unix)]
+fn share_like_the_repository(cache_dir: &Path, file: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(config) = cache_dir.parent().map(|common| common.join("config")) else {
+        return;
+    };
+    if let Ok(meta) = std::fs::metadata(config) {
+        let mode = meta.permissions().mode() & 0o666;
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(mode | 0o600));
+    }
+}
+
+#[cfg(not(unix))]
+fn share_like_the_repository(_: &Path, _: &std::fs::File) {}
 
 fn encode_resolutions(out: &mut dyn Write, resolutions: &Resolutions) -> std::io::Result<()> {
     out.write_all(MERGES_MAGIC)?;

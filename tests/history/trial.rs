@@ -277,3 +277,19 @@ fn an_unrelated_base_is_not_blamed_on_a_shallow_clone() {
     );
     assert!(!out.stderr.contains("unshallow"), "{}", out.snapshot());
 }
+
+/// Guards: the cache was always written 0600, so in a shared repository (or after a run by
+/// root) the other users could never read it and warned on every run.
+#[cfg(unix)]
+#[test]
+fn the_cache_is_as_readable_as_the_repository() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut repo = TestRepo::new();
+    repo.commit_files("Fix crash", &[("a.txt", "a\n")]);
+    let config = repo.path().join(".git/config");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o664)).unwrap();
+    assert_eq!(repo.run(&["hotspots"]).code, 0);
+    let cache = repo.path().join(".git/incident-cache/history-v1.bin");
+    let mode = std::fs::metadata(cache).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+}
