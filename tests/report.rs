@@ -309,3 +309,20 @@ fn report_html_passes_the_nu_html_validator() {
     assert!(said.contains("control.html"), "{said}");
     assert!(!said.contains("report.html"), "{said}");
 }
+
+/// Guards: the report listed files of level `none` (an old fix, weight near 0) under "Most
+/// fragile files", where `hotspots` hides them.
+#[test]
+fn report_leaves_files_below_the_low_threshold_out_of_the_fragile_files() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add a", &[("a.txt", "a\n")]);
+    repo.commit_files("Fix crash in a", &[("a.txt", "a fixed\n")]);
+    repo.clock += 900 * 86_400;
+    repo.commit_files("Add b", &[("b.txt", "b\n")]);
+    let hot = repo.run(&["hotspots", "--all", "--format", "json"]);
+    assert!(hot.stdout.contains("\"none\""), "{}", hot.snapshot());
+    let out = repo.run(&["report", "--quarter", "2026Q2", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["fragile_files"], serde_json::json!([]), "{v}");
+}

@@ -242,6 +242,8 @@ fn rank(
         warnings: Vec::new(),
     };
     let mut files = crate::fragility::hotspots(history, &known, config, at);
+    // As `hotspots` shows them: files below the low threshold are not fragile.
+    files.retain(|f| f.level != crate::fragility::Level::None);
     files.truncate(top);
     files
 }

@@ -153,6 +153,21 @@ fn a_changed_mailmap_rebuilds_the_cache() {
     assert_eq!(warm, cold);
 }
 
+/// Commit every file of `names` with the content `content` gives it.
+fn commit_each(
+    repo: &mut TestRepo,
+    message: &str,
+    names: &[String],
+    content: impl Fn(&str) -> String,
+) {
+    let files: Vec<(String, String)> = names.iter().map(|n| (n.clone(), content(n))).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    repo.commit_files(message, &refs);
+}
+
 /// Guards: a change touching hundreds of files read each file's history with a path-limited
 /// walk and blamed every file with history (git.git, 167 files: over two minutes). Past 40
 /// files the whole history is read once (through the cache); on a long history only the
@@ -161,31 +176,14 @@ fn a_changed_mailmap_rebuilds_the_cache() {
 fn a_large_change_is_scored_from_the_whole_history() {
     let mut repo = TestRepo::new();
     let names: Vec<String> = (0..45).map(|i| format!("src/m{i:02}.rs")).collect();
-    let first: Vec<(String, String)> = names.iter().map(|n| (n.clone(), lines(10, n))).collect();
-    let refs: Vec<(&str, &str)> = first
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    repo.commit_files("Initial commit", &refs);
-    let fixed: Vec<(String, String)> = names
-        .iter()
-        .map(|n| (n.clone(), with_line(n, 3, "checked")))
-        .collect();
-    let refs: Vec<(&str, &str)> = fixed
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    repo.commit_files("Fix crash everywhere", &refs);
+    commit_each(&mut repo, "Initial commit", &names, |n| lines(10, n));
+    commit_each(&mut repo, "Fix crash everywhere", &names, |n| {
+        with_line(n, 3, "checked")
+    });
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let edited: Vec<(String, String)> = names
-        .iter()
-        .map(|n| (n.clone(), with_line(n, 3, "checked again")))
-        .collect();
-    let refs: Vec<(&str, &str)> = edited
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.as_str()))
-        .collect();
-    repo.commit_files("Edit everything", &refs);
+    commit_each(&mut repo, "Edit everything", &names, |n| {
+        with_line(n, 3, "checked again")
+    });
     let out = repo.run(&["check", "--base", "main", "--format", "json"]);
     let v = json(&out);
     let files = v["files"].as_array().unwrap();
