@@ -1564,3 +1564,25 @@ fn edit_with_a_bad_value_shows_the_line_and_a_caret_and_keeps_the_note() {
     assert!(out.stderr.contains("▲"), "{}", out.stderr);
     assert_eq!(repo.read(&format!(".incidents/{id}.yaml")), before);
 }
+
+/// Guards: `new --title ''` opened the editor as if no title were given, and `--hours -1`
+/// was refused by the argument parser as an unknown flag `-1`.
+#[test]
+fn new_refuses_an_empty_title_and_negative_hours_by_name() {
+    let (repo, _) = repo_with_commit();
+    let out = repo.run(&["new", "--title", ""]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("the title is empty"),
+        "{}",
+        out.snapshot()
+    );
+    let out = repo.run(&["new", "--title", "t", "--hours", "-1"]);
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    assert!(
+        out.stderr.contains("`-1` is negative"),
+        "{}",
+        out.snapshot()
+    );
+    assert!(note_files(&repo).is_empty());
+}

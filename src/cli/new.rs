@@ -51,7 +51,7 @@ pub struct Fields {
     #[arg(long)]
     pub status: Option<Status>,
     /// Hours spent investigating
-    #[arg(long, value_parser = parse_hours)]
+    #[arg(long, value_parser = parse_hours, allow_negative_numbers = true)]
     pub hours: Option<f64>,
     /// What caused it
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
@@ -99,8 +99,13 @@ pub(super) fn no_editor() -> Error {
 fn parse_hours(s: &str) -> std::result::Result<f64, String> {
     match s.parse::<f64>() {
         Ok(h) if h.is_finite() && (0.0..=store::MAX_HOURS).contains(&h) => Ok(h),
+        Ok(h) if h < 0.0 => Err(format!("`{s}` is negative; hours spent are 0 or more")),
         _ => Err(format!("`{s}` is not a number of hours (like 6.5)")),
     }
+}
+
+fn empty_title() -> Error {
+    Error::new("aborting: the title is empty").hint("give a one-line --title")
 }
 
 /// Where the editor's text lives while `new` runs (and stays when it does not parse).
@@ -108,6 +113,10 @@ const DRAFT: &str = "INCIDENT_EDITMSG";
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let args = *args.fields;
+    // An empty --title is a slip, not a request for the editor (as `git commit -m ''`).
+    if args.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(empty_title());
+    }
     let (repo, store) = open(ctx)?;
     // Paths on the command line are relative to where the user stands, like a pathspec;
     // those taken from --from-commit are repository-relative already.
@@ -142,7 +151,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         let _ = std::fs::remove_file(&draft);
     }
     if note.title.trim().is_empty() {
-        return Err(Error::new("aborting: the title is empty").hint("give a one-line --title"));
+        return Err(empty_title());
     }
     check_values(&note)?;
     for warning in oddities(&note) {
