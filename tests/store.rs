@@ -1586,3 +1586,35 @@ fn new_refuses_an_empty_title_and_negative_hours_by_name() {
     );
     assert!(note_files(&repo).is_empty());
 }
+
+/// Guards: `resolve` on a note written with CRLF line ends (a Windows editor) rewrote every
+/// line with LF, so `git diff` showed the whole file changed.
+#[test]
+fn resolve_keeps_crlf_line_ends_of_a_hand_written_note() {
+    let (repo, _) = repo_with_commit();
+    let patched = write_note(
+        &repo,
+        "crlf0001",
+        "version: 1\r\nid: \"crlf0001\"\r\n# why: the cart\r\ntitle: crlf note\r\nstatus: open\r\n",
+    );
+    // A block scalar cannot be patched line by line: the note is rewritten whole.
+    let rewritten = write_note(
+        &repo,
+        "crlf0002",
+        "version: 1\r\nid: \"crlf0002\"\r\ntitle: crlf note\r\nstatus: open\r\nroot_cause: |\r\n  two\r\n  lines\r\n",
+    );
+    for (id, path) in [("crlf0001", &patched), ("crlf0002", &rewritten)] {
+        let out = repo.run(&["resolve", id, "--fixed-by", "HEAD", "--root-cause", "cause"]);
+        assert_eq!(out.code, 0, "{}", out.snapshot());
+        let text = std::fs::read_to_string(repo.dir.path().join(path)).unwrap();
+        assert!(text.contains("status: resolved\r\n"), "{text:?}");
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{id}: {text:?}"
+        );
+        let value = json(&repo.run(&["show", id, "--format", "json"]).stdout);
+        assert_eq!(value["root_cause"], "cause", "{id}");
+    }
+    assert_eq!(repo.run(&["validate"]).code, 0);
+}

@@ -480,7 +480,13 @@ impl Store {
                 Ok(true)
             }
             None => {
-                self.update(note)?;
+                let rendered = render(&note.note);
+                let rendered = if patch::uses_crlf(&text) {
+                    rendered.replace('\n', "\r\n")
+                } else {
+                    rendered
+                };
+                self.write_text(id, &rendered)?;
                 Ok(false)
             }
         }

@@ -49,10 +49,18 @@ pub fn patch(text: &str, old: &Note, new: &Note) -> Option<String> {
             .collect();
         set_fixed_by(&mut lines, format!("[{}]", list.join(", ")))?;
     }
-    let mut out = lines.join("\n");
-    out.push('\n');
+    // A file written with CRLF line ends (Windows editors) keeps them: changing every line
+    // of it would hide the real change in `git diff`.
+    let newline = if uses_crlf(text) { "\r\n" } else { "\n" };
+    let mut out = lines.join(newline);
+    out.push_str(newline);
     let back = super::parse::parse_note(&out).ok()?;
     (back == *new).then_some(out)
+}
+
+/// True when the text's first line ends in CRLF.
+pub fn uses_crlf(text: &str) -> bool {
+    text.find('\n').is_some_and(|i| text[..i].ends_with('\r'))
 }
 
 fn one_line(s: &str) -> String {
