@@ -147,13 +147,7 @@ pub fn run(
     let _ = writer.join();
     let stderr = err_reader.join().unwrap_or_default();
     if !status.success() {
-        return Err(HistoryError::GitFailed {
-            message: stderr
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .to_string(),
-        });
+        return Err(git_failed(&stderr));
     }
     output
         .seek(SeekFrom::Start(0))
@@ -225,13 +219,7 @@ pub fn resolutions(
     let status = child.wait().map_err(HistoryError::GitSpawn)?;
     let _ = writer.join();
     if !status.success() {
-        return Err(HistoryError::GitFailed {
-            message: stderr
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .to_string(),
-        });
+        return Err(git_failed(&stderr));
     }
     output
         .seek(SeekFrom::Start(0))
@@ -471,6 +459,17 @@ fn parse_int(text: &[u8]) -> Result<i64, HistoryError> {
 fn malformed(what: &str, got: &[u8]) -> HistoryError {
     let shown: String = got.to_str_lossy().chars().take(60).collect();
     HistoryError::GitOutput(format!("expected {what} in git log output, got {shown:?}"))
+}
+
+/// The error for a git that exited unsuccessfully: its first non-blank line of stderr.
+fn git_failed(stderr: &str) -> HistoryError {
+    HistoryError::GitFailed {
+        message: stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .to_string(),
+    }
 }
 
 #[cfg(test)]
