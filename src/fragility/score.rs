@@ -192,17 +192,43 @@ impl CommitLookup {
 }
 
 /// The first commit time and the history's length in seconds (at least 1), safe on an empty
-/// history (an empty change, a shallow clone with no commit left).
+/// history (an empty change, a shallow clone with no commit left). The span runs from the
+/// oldest root (or shallow boundary) to the tip, not from the oldest to the newest commit
+/// time: one commit with a wrong clock (a year of 2099 or 1971, which real histories hold)
+/// would otherwise squeeze every other commit to one end of the weight curve. Commits
+/// outside the span are weighed at its ends (`relative_time`).
 pub(super) fn time_span(history: &History) -> (i64, f64) {
     if let Some((t0, t1)) = history.span {
         return (t0, (t1.saturating_sub(t0)).max(1) as f64);
     }
-    let mut times = history.commits.iter().map(|c| c.commit_time);
-    let Some(first) = times.next() else {
+    let Some(first) = history.commits.first() else {
         return (0, 1.0);
     };
-    let (t0, t1) = times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let t1 = history
+        .tip
+        .and_then(|tip| history.commits.iter().find(|c| c.id == tip))
+        .map_or(first.commit_time, |c| c.commit_time);
+    let t0 = history
+        .commits
+        .iter()
+        .filter(|c| c.parents.is_empty())
+        .map(|c| c.commit_time)
+        .min()
+        .unwrap_or_else(|| {
+            history
+                .commits
+                .iter()
+                .map(|c| c.commit_time)
+                .min()
+                .unwrap_or(t1)
+        });
+    let t0 = t0.min(t1);
     (t0, (t1.saturating_sub(t0)).max(1) as f64)
+}
+
+/// Where `commit_time` falls in the span from `time_span`, in [0, 1].
+pub(super) fn relative_time(commit_time: i64, (t0, span): (i64, f64)) -> f64 {
+    (commit_time.saturating_sub(t0) as f64 / span).clamp(0.0, 1.0)
 }
 
 /// Google's bug-prediction weight for a commit at relative time `t` in [0, 1].
@@ -281,7 +307,7 @@ pub(super) fn score_files(
     let index = NoteIndex::new(history, notes);
     let is_fix = fix_commits(history, &index);
     let ignore = ignore_set(config);
-    let (t0, span) = time_span(history);
+    let span = time_span(history);
     let touches = history.touches_by_file();
     let mut out = Vec::new();
     for (path, file) in &touches {
@@ -317,7 +343,7 @@ pub(super) fn score_files(
         fixes.reverse();
         let fix_score: f64 = fixes
             .iter()
-            .map(|&ci| recency(history.commits[ci].commit_time.saturating_sub(t0) as f64 / span))
+            .map(|&ci| recency(relative_time(history.commits[ci].commit_time, span)))
             .sum();
         let mut incident_score = 0.0;
         let mut regression_score = 0.0;

@@ -61,13 +61,14 @@ pub(super) fn scan_paths(
     })
 }
 
-/// The oldest and newest commit time among all commits reachable from `start` (what a full
-/// scan's commits span): a walk without diffs, a fifth of a path-limited walk's cost.
+/// The span a full scan's commits weigh recency over (`fragility::score::time_span`): from
+/// the oldest root (or shallow boundary, which git shows without parents) to `start`'s own
+/// commit time. A walk without diffs, a fifth of a path-limited walk's cost.
 fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, HistoryError> {
     let out = Command::new("git")
         .arg("--git-dir")
         .arg(git_dir)
-        .args(["log", "--no-color", "--format=%ct"])
+        .args(["log", "--no-color", "--format=%ct %P"])
         .arg(start.to_string())
         .env("GIT_NO_REPLACE_OBJECTS", "1")
         .stdin(Stdio::null())
@@ -79,17 +80,25 @@ fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, H
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    let mut span: Option<(i64, i64)> = None;
+    let mut tip = None;
+    let mut oldest_root: Option<i64> = None;
+    let mut oldest: Option<i64> = None;
     for line in out.stdout.split(|b| *b == b'\n') {
-        let Some(t) = std::str::from_utf8(line)
-            .ok()
-            .and_then(|l| l.trim().parse::<i64>().ok())
-        else {
+        let Ok(line) = std::str::from_utf8(line) else {
             continue;
         };
-        span = Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+        let mut fields = line.split_whitespace();
+        let Some(t) = fields.next().and_then(|t| t.parse::<i64>().ok()) else {
+            continue;
+        };
+        // `start` is the walk's only tip, so git lists it first.
+        tip.get_or_insert(t);
+        oldest = Some(oldest.map_or(t, |o| o.min(t)));
+        if fields.next().is_none() {
+            oldest_root = Some(oldest_root.map_or(t, |o| o.min(t)));
+        }
     }
-    Ok(span)
+    Ok(tip.map(|hi| (oldest_root.or(oldest).unwrap_or(hi).min(hi), hi)))
 }
 
 fn follow_paths(

@@ -289,3 +289,59 @@ fn the_cache_is_as_readable_as_the_repository() {
     let mode = std::fs::metadata(cache).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o664);
 }
+
+/// Guards: recency was weighed over the oldest and newest commit time, so one merged commit
+/// with a wrong clock (2099, or 1971) squeezed every fix to one end of the weight curve:
+/// nothing ranked, or everything ranked high.
+#[test]
+fn a_commit_with_a_wrong_clock_does_not_change_the_weights() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("a.txt", &lines(10, "a")), ("b.txt", &lines(10, "b"))],
+    );
+    for i in 0..8 {
+        repo.commit_files(
+            "Work on b",
+            &[("b.txt", &with_line("b", 2, &i.to_string()))],
+        );
+    }
+    repo.commit_files("Fix crash in a", &[("a.txt", &with_line("a", 5, "A5"))]);
+    repo.commit_files("Work on b", &[("b.txt", &lines(10, "b"))]);
+    let tip_clock = repo.clock - 86_400;
+    let before = hotspot(&repo, "a.txt").map(|f| f["score"].clone());
+    assert!(before.is_some(), "a.txt ranks before the skewed commits");
+
+    for (branch, skewed) in [("future", 2_370_000_000_i64), ("past", -1_650_000_000)] {
+        repo.git(&["checkout", "-q", "-b", branch, "HEAD~5"]);
+        let back = repo.clock;
+        repo.clock = skewed;
+        repo.commit_files(
+            "Commit from a wrong clock",
+            &[(&format!("{branch}.txt"), "x\n")],
+        );
+        repo.clock = tip_clock;
+        repo.git(&["checkout", "-q", "main"]);
+        repo.git(&["merge", "-q", "--no-edit", branch]);
+        repo.clock = back;
+        let after = hotspot(&repo, "a.txt").map(|f| f["score"].clone());
+        assert_eq!(
+            after, before,
+            "after a merged commit dated from the {branch}"
+        );
+    }
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.clock = tip_clock + 3_600;
+    repo.commit_files(
+        "Edit a",
+        &[("a.txt", &with_line("a", 5, "A5").replace("line 9", "nine"))],
+    );
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let a = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a.txt");
+    assert!(a.is_some_and(|f| f["fix_commits"] == 1), "{v}");
+}
