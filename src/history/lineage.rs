@@ -4,7 +4,7 @@
 //! deleted file of the same name), and so does a rename of that path to another name.
 
 use super::{ChangeKind, History};
-use gix::bstr::{BStr, BString};
+use gix::bstr::{BStr, BString, ByteSlice};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -80,6 +80,13 @@ impl History {
 
     /// For each file at the tip, the indices (into `commits`) of the commits that touched it
     /// under this or an older name, newest first. Files that are not at the tip are left out.
+    ///
+    /// An edit of an old name made beside its rename (on a branch that forked before the
+    /// rename and was merged after it) comes before the rename in the walk, while the old name
+    /// does not yet name the file; git's merge carried that edit into the renamed file, as
+    /// `git blame` shows. Such edits are kept aside per old name (`beside`) and handed to the
+    /// file when the rename is reached; a birth of the old name (an addition, or a rename to
+    /// it) newer than the rename starts a different file and drops what was kept.
     pub fn touches_by_file(&self) -> HashMap<BString, FileHistory> {
         // alias: path as named at this point of the walk -> index into `self.files`.
         let mut alias: FastMap<BString, usize> = self
@@ -88,7 +95,17 @@ impl History {
             .enumerate()
             .map(|(i, f)| (f.clone(), i))
             .collect();
+        // Only names some commit renamed away can have edits beside a rename.
+        let renamed_from: FastMap<&BStr, ()> = self
+            .commits
+            .iter()
+            .flat_map(|c| c.changes.iter())
+            .filter(|c| c.kind == ChangeKind::Renamed)
+            .filter_map(|c| c.previous.as_ref().map(|p| (p.as_ref(), ())))
+            .collect();
+        let mut beside: FastMap<BString, Vec<usize>> = FastMap::default();
         let mut touches: Vec<FileHistory> = vec![FileHistory::default(); self.files.len()];
+        let mut unordered = Vec::new();
         for (ci, commit) in self.commits.iter().enumerate() {
             // A name renamed away here no longer names its file for older commits: they belong
             // to the file it became (which a merge, whose changes are not listed, replaced at
@@ -104,6 +121,21 @@ impl History {
             }
             for change in &commit.changes {
                 let Some(&fi) = alias.get(&change.path) else {
+                    if renamed_from.contains_key(change.path.as_slice().as_bstr()) {
+                        match change.kind {
+                            ChangeKind::Added | ChangeKind::Renamed => {
+                                beside.remove(&change.path);
+                            }
+                            ChangeKind::Modified | ChangeKind::Deleted => {
+                                beside.entry(change.path.clone()).or_default().push(ci);
+                            }
+                        }
+                    }
+                    // What was kept for the old name of a rename to a file not at the tip
+                    // went into that file, not into an older rename of the same name.
+                    if let (ChangeKind::Renamed, Some(previous)) = (change.kind, &change.previous) {
+                        beside.remove(previous);
+                    }
                     continue;
                 };
                 if touches[fi].commits.last() != Some(&ci) {
@@ -114,6 +146,10 @@ impl History {
                         alias.remove(&change.path);
                         if let Some(previous) = &change.previous {
                             alias.insert(previous.clone(), fi);
+                            if let Some(edits) = beside.remove(previous) {
+                                touches[fi].commits.extend(edits);
+                                unordered.push(fi);
+                            }
                             let names = &mut touches[fi].names;
                             if *previous != self.files[fi] && !names.contains(previous) {
                                 names.push(previous.clone());
@@ -126,6 +162,11 @@ impl History {
                     ChangeKind::Modified => {}
                 }
             }
+        }
+        for fi in unordered {
+            let commits = &mut touches[fi].commits;
+            commits.sort_unstable();
+            commits.dedup();
         }
         self.files.iter().cloned().zip(touches).collect()
     }

@@ -345,3 +345,41 @@ fn a_commit_with_a_wrong_clock_does_not_change_the_weights() {
         .find(|f| f["path"] == "a.txt");
     assert!(a.is_some_and(|f| f["fix_commits"] == 1), "{v}");
 }
+
+/// Guards: a fix of `a.txt` made on main while a branch renamed it to `b.txt` (merged
+/// afterwards; git carries the fix into `b.txt`, and `git blame` credits it) came before the
+/// rename in the walk, while `a.txt` did not yet name the file, and was lost by `hotspots`
+/// and `check`. A new file made under the old name after the rename keeps its own history.
+#[test]
+fn a_fix_of_the_old_name_beside_a_rename_counts_for_the_renamed_file() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Initial commit", &[("a.txt", &lines(10, "a"))]);
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.git(&["mv", "a.txt", "b.txt"]);
+    repo.commit("Rename a to b");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_files("Fix crash in a", &[("a.txt", &with_line("a", 5, "A5"))]);
+    repo.git(&["merge", "-q", "--no-edit", "side"]);
+    repo.clock += 86_400;
+    assert_eq!(
+        repo.read("b.txt"),
+        with_line("a", 5, "A5"),
+        "git merged the fix into b.txt"
+    );
+    repo.commit_files("Add a new a", &[("a.txt", &lines(10, "new a"))]);
+    repo.commit_files(
+        "Fix crash in the new a",
+        &[("a.txt", &with_line("new a", 2, "N2"))],
+    );
+
+    assert_eq!(fixes(&repo, "b.txt"), 1, "the fix beside the rename");
+    assert_eq!(fixes(&repo, "a.txt"), 1, "only the new a's own fix");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit b", &[("b.txt", &with_line("a", 5, "changed"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert!(
+        out.stdout.contains("line 5 change code written by fix"),
+        "{}",
+        out.snapshot()
+    );
+}
