@@ -3,7 +3,7 @@
 //! or deletes are blamed on the base, and lines written by a fix commit are reported: editing
 //! code that fixed a bug is the strongest warning the tool gives.
 
-use super::partial::{blob_id, is_partial_clone, partial_clone_error, prefetch_blobs};
+use super::partial::{BlameJob, blob, is_partial_clone, partial_clone_error, prefetch_for_blame};
 use super::score::{NoteIndex, fix_commits, score_files};
 use super::{CheckResult, CheckedFile, IncidentRef, Level, LineHit};
 use crate::config::Config;
@@ -259,14 +259,16 @@ impl Assess<'_> {
             });
             jobs.truncate(most);
         }
-        if self.partial && !jobs.is_empty() {
-            let paths: Vec<&BStr> = jobs.iter().map(|(_, old, _, _)| old.as_bstr()).collect();
-            let heads: Vec<ObjectId> = jobs
+        if self.partial {
+            let blamed: Vec<BlameJob<'_>> = jobs
                 .iter()
-                .filter(|(_, _, _, deleted)| !deleted)
-                .filter_map(|(_, _, new, _)| blob_id(&self.repo.git, self.head, new.as_bstr()))
+                .map(|(_, old, new, deleted)| BlameJob {
+                    old: old.as_bstr(),
+                    new: new.as_bstr(),
+                    deleted: *deleted,
+                })
                 .collect();
-            prefetch_blobs(self.repo, self.merge_base, &paths, &heads);
+            prefetch_for_blame(self.repo, history, self.merge_base, self.head, &blamed);
         }
         let walk = super::blame::Walk::new(history);
         let is_fix_commit = |id: ObjectId| commit_index.get(&id).is_some_and(|&ci| is_fix[ci]);
@@ -408,33 +410,6 @@ fn changed_files(
         }
     }
     Ok(files)
-}
-
-/// The blob of `path` at `commit`: `Ok(None)` when the path holds no blob there, an error
-/// when the blob is named but absent (a partial clone that has not fetched it).
-fn blob(
-    git: &gix::Repository,
-    commit: ObjectId,
-    path: &BStr,
-    partial: bool,
-) -> Result<Option<Vec<u8>>> {
-    let Some(tree) = git.find_commit(commit).ok().and_then(|c| c.tree().ok()) else {
-        return Ok(None);
-    };
-    let Some(rel) = gix::path::from_bstr(path).ok() else {
-        return Ok(None);
-    };
-    let Some(entry) = tree.lookup_entry_by_path(rel).ok().flatten() else {
-        return Ok(None);
-    };
-    if !entry.mode().is_blob() {
-        return Ok(None);
-    }
-    match entry.object() {
-        Ok(object) => Ok(Some(object.data.clone())),
-        Err(_) if partial => Err(partial_clone_error(path)),
-        Err(_) => Ok(None),
-    }
 }
 
 fn is_binary(data: &[u8]) -> bool {
@@ -596,7 +571,7 @@ fn gix_blame(
         )),
         // A partial clone lacks blobs of the file's history: never report fewer hits than a
         // full clone would without saying so.
-        Err(_) if to.partial => Err(partial_clone_error(to.old_path)),
+        Err(_) if to.partial => Err(partial_clone_error(git, to.old_path)),
         // Blame can fail on odd objects (a submodule); the file-level score still stands,
         // so go on without line hits.
         Err(_) => Ok(None),

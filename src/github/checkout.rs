@@ -195,7 +195,7 @@ fn partial_error() -> Error {
          git-incident will not report from missing notes and history",
     )
     .hint("set `fetch-depth: 0` without `filter` on the actions/checkout step")
-    .hint("outside Actions: `git fetch --refetch origin` or a full clone")
+    .hint("outside Actions: `git fetch --refetch --no-filter origin` (plain `--refetch` keeps the clone's filter) or a full clone")
 }
 
 fn git_with_stdin(workdir: &Path, args: &[&str], input: &str) -> bool {

@@ -205,5 +205,75 @@ fn blobless_clone_check_matches_a_full_clone_or_says_it_cannot() {
     let _keep = origin;
     assert_eq!(out.code, 2, "{}", out.snapshot());
     assert!(out.stderr.contains("partial clone"), "{}", out.stderr);
-    assert!(out.stderr.contains("git fetch --refetch"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("git fetch --refetch --no-filter origin"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn blobless_clone_check_follows_renames_for_blame() {
+    // A fix written under `a.txt`, then the file renamed to `b.txt`: blaming `b.txt` needs
+    // the blobs under its older name, which a blobless clone lacks until they are fetched.
+    let fifty: String = (1..=50).map(|i| format!("{i}\n")).collect();
+    let mut origin = TestRepo::new();
+    origin.commit_files("Add a", &[("a.txt", &fifty)]);
+    origin.commit_files(
+        "Fix crash in a",
+        &[("a.txt", &fifty.replace("\n5\n", "\nfive\n"))],
+    );
+    origin.git(&["mv", "a.txt", "b.txt"]);
+    origin.commit("Rename a to b");
+    let worked = format!("{}x\n", fifty.replace("\n5\n", "\nfive\n"));
+    origin.commit_files("Work on b", &[("b.txt", &worked)]);
+    origin.git(&["config", "uploadpack.allowfilter", "true"]);
+    let url = format!("file://{}", origin.path().display());
+    let clones = TestRepo::new();
+    let dirs = ["full", "blobless", "gone"].map(|d| clones.path().join(d));
+    for (i, dest) in dirs.iter().enumerate() {
+        let filter = if i == 0 {
+            "--no-filter"
+        } else {
+            "--filter=blob:none"
+        };
+        clones.git(&["clone", "-q", filter, &url, dest.to_str().unwrap()]);
+        let dir = dest.to_str().unwrap();
+        clones.git(&["-C", dir, "checkout", "-q", "-b", "pr"]);
+        std::fs::write(dest.join("b.txt"), worked.replace("five", "FIVE")).unwrap();
+        clones.git(&["-C", dir, "commit", "-q", "-am", "Edit the fixed line"]);
+    }
+    let args = ["check", "--base", "origin/main", "--format", "json"];
+    let expected = clones.run_in(&dirs[0], &args);
+    assert_eq!(expected.code, 0, "{}", expected.snapshot());
+    assert!(expected.stdout.contains("\"lines\""), "{}", expected.stdout);
+    let out = clones.run_in(&dirs[1], &args);
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(out.stdout, expected.stdout);
+    // With the remote gone the blobs cannot come: the hint's command, once the remote is
+    // back, fetches them (a plain `git fetch --refetch` keeps the filter and fetches none).
+    let moved = clones.path().join("moved");
+    std::fs::rename(origin.path(), &moved).unwrap();
+    let out = clones.run_in(&dirs[2], &args);
+    std::fs::rename(&moved, origin.path()).unwrap();
+    assert_eq!(out.code, 2, "{}", out.snapshot());
+    let advice = "git fetch --refetch --no-filter origin";
+    assert!(out.stderr.contains(advice), "{}", out.stderr);
+    assert!(out.stderr.contains("drop `filter:`"), "{}", out.stderr);
+    let gone = dirs[2].to_str().unwrap();
+    clones.git(&[
+        "-C",
+        gone,
+        "fetch",
+        "-q",
+        "--refetch",
+        "--no-filter",
+        "origin",
+    ]);
+    std::fs::rename(origin.path(), &moved).unwrap();
+    let out = clones.run_in(&dirs[2], &args);
+    std::fs::rename(&moved, origin.path()).unwrap();
+    assert_eq!(out.code, 0, "{}", out.snapshot());
+    assert_eq!(out.stdout, expected.stdout);
 }
