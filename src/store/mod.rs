@@ -26,7 +26,7 @@ pub use emit::render;
 pub use error::StoreError;
 pub use note::*;
 pub use parse::Located;
-pub use tree::load_from_tree;
+pub use tree::{load_from_tree, load_from_tree_lenient};
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};
