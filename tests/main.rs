@@ -6,6 +6,7 @@
 mod common;
 
 mod cli;
+mod commit_ids;
 mod github;
 mod history;
 mod import;

@@ -218,3 +218,85 @@ fn fix_cherry_picked_without_x_counts_once() {
     let again = hotspots_json(&repo.run(&["hotspots", "--format", "json", "--all"]));
     assert_eq!(again, v);
 }
+
+/// A history whose tip holds a sev1 note on `a.txt`, a broken note and a config that makes
+/// `Repair` the fix pattern, then one change to both files; and a bare clone of it.
+fn committed_notes_and_bare_clone() -> (TestRepo, tempfile::TempDir, std::path::PathBuf) {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add files", &[("a.txt", "a\n"), ("b.txt", "b\n")]);
+    repo.commit_files("Repair b", &[("b.txt", "B\n")]);
+    repo.commit_files(
+        "Record the incident",
+        &[
+            (
+                ".incidents/k3f9x2ab.yaml",
+                "version: 1\nid: k3f9x2ab\ntitle: Crash on empty input\nstatus: resolved\nseverity: sev1\nopened: 2024-01-02T00:00:00Z\npaths: [a.txt]\n",
+            ),
+            (
+                ".incidents/bbbbbbbb.yaml",
+                "version: 1\nid: bbbbbbbb\ntitle: [unclosed\n",
+            ),
+            (".incidents/config.yaml", "fix_pattern: '\\bRepair\\b'\n"),
+        ],
+    );
+    repo.commit_files("Change a and b", &[("a.txt", "a2\n"), ("b.txt", "B2\n")]);
+    let dest = tempfile::tempdir().unwrap();
+    let bare = dest.path().join("bare.git");
+    repo.git(&[
+        "clone",
+        "-q",
+        "--bare",
+        repo.path().to_str().unwrap(),
+        bare.to_str().unwrap(),
+    ]);
+    (repo, dest, bare)
+}
+
+#[test]
+fn bare_repository_ranks_with_the_committed_notes_and_config() {
+    let (repo, _dest, bare) = committed_notes_and_bare_clone();
+    let clone = repo.run(&["hotspots", "--all"]);
+    assert_eq!(clone.code, 0, "{}", clone.snapshot());
+    // The note and the config's fix pattern (`Repair b` is a fix only by it) both count, and
+    // the broken note is named with its line, as from a work tree.
+    assert!(
+        clone.stdout.contains("incident k3f9x2ab sev1"),
+        "{}",
+        clone.stdout
+    );
+    assert!(clone.stdout.contains("b.txt"), "{}", clone.stdout);
+    assert_eq!(
+        clone.stderr,
+        "warning: skipping .incidents/bbbbbbbb.yaml: line 3, column 8: expected string scalar\n"
+    );
+    for args in [
+        &["hotspots", "--all"][..],
+        &["hotspots", "--format", "json", "--all"],
+        &["check", "--base", "HEAD~1"],
+        &["check", "--base", "HEAD~1", "--fail-on", "medium"],
+    ] {
+        let out = repo.run_in(&bare, args);
+        assert_eq!(
+            out.snapshot(),
+            repo.run(args).snapshot(),
+            "{args:?} in the bare clone"
+        );
+    }
+    let gate = repo.run_in(&bare, &["check", "--base", "HEAD~1", "--fail-on", "medium"]);
+    assert_eq!(gate.code, 1, "{}", gate.snapshot());
+    assert!(
+        gate.stdout.contains("b.txt  (1 fix commit"),
+        "{}",
+        gate.stdout
+    );
+    // `--rev` ranks a commit with the notes and config it held: none before they were added.
+    let before = repo.run_in(&bare, &["hotspots", "--all", "--rev", "HEAD~2"]);
+    assert_eq!(
+        before.snapshot(),
+        "exit: 0\n--- stdout\nno file has incident or fix history\n--- stderr\n"
+    );
+    // Writing still needs a work tree.
+    let new = repo.run_in(&bare, &["new", "--title", "x", "--path", "a.txt"]);
+    assert_eq!(new.code, 2, "{}", new.snapshot());
+    assert!(new.stderr.contains("bare"), "{}", new.stderr);
+}

@@ -49,7 +49,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = Repo::discover(&ctx.cwd)?;
     let base = repo.resolve_commit(&args.base)?;
     let head = repo.resolve_commit(&args.head)?;
-    let (notes, config) = load_notes_and_config(&repo, ctx)?;
+    let (notes, config) = load_notes_and_config(&repo, ctx, &args.base)?;
     // Reading history and blaming can take seconds on a large repository: say what is going
     // on (terminal only, never with --quiet), then clear the line.
     let show = ctx.err_is_tty && !ctx.quiet;
@@ -80,14 +80,36 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 /// Notes of the work tree and the team's config; unreadable notes are skipped with a warning.
-pub(super) fn load_notes_and_config(repo: &Repo, ctx: &mut Ctx) -> Result<(NoteSet, Config)> {
+/// A bare repository has no work tree: there they are read from the commit `rev` names (the
+/// one ranked, or the base of a change, as the Action does), warned about the same way.
+pub(super) fn load_notes_and_config(
+    repo: &Repo,
+    ctx: &mut Ctx,
+    rev: &str,
+) -> Result<(NoteSet, Config)> {
     let Some(root) = repo.workdir.as_deref() else {
-        return Ok((NoteSet::default(), Config::default()));
+        let commit = match repo.resolve_commit(rev) {
+            Ok(commit) => commit,
+            // No commit yet: no notes either; the history scan says so as in a work tree.
+            Err(_) if repo.git.head().is_ok_and(|h| h.is_unborn()) => {
+                return Ok((NoteSet::default(), Config::default()));
+            }
+            Err(e) => return Err(e),
+        };
+        let (notes, config) = crate::store::load_from_tree_lenient(&repo.git, commit)?;
+        for w in &notes.warnings {
+            ctx.warn(&w.to_string());
+        }
+        let config = config.unwrap_or_else(|e| {
+            ctx.warn(&format!("{e}; using the default settings"));
+            Config::default()
+        });
+        return Ok((notes, config));
     };
     let store = Store::new(root);
     let notes = store.load().map_err(Error::from)?;
     for w in &notes.warnings {
-        ctx.warn(&format!("skipping {}: {}", w.file, w.message));
+        ctx.warn(&w.to_string());
     }
     let config = super::report::load_config(&store, ctx);
     Ok((notes, config))

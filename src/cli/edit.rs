@@ -3,7 +3,7 @@
 //! that does not pass is kept in the git directory and the note is left untouched.
 
 use super::list::open;
-use super::validate::{commit_exists, format_problem};
+use super::validate::{format_problem, lookup};
 use super::{Ctx, Outcome, Result};
 use crate::error::Error;
 use crate::store::validate::{Checks, Level, check_note};
@@ -90,9 +90,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let ids_owned = store.ids()?;
     let ids = ids_owned.iter().map(String::as_str).collect();
-    let exists = |t: &str| commit_exists(&repo, t);
+    let named = |t: &str| lookup(&repo, t);
     let checks = Checks {
-        commit_exists: &exists,
+        lookup: &named,
         head_files: None,
         shallow: repo.git.is_shallow().unwrap_or(false),
     };

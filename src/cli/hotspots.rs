@@ -37,7 +37,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let repo = Repo::discover(&ctx.cwd)?;
-    let (notes, config) = super::check::load_notes_and_config(&repo, ctx)?;
+    let rev = args.rev.as_deref().unwrap_or("HEAD");
+    let (notes, config) = super::check::load_notes_and_config(&repo, ctx, rev)?;
     let mut opts = ScanOptions::from_config(&config);
     opts.rev = args.rev.clone();
     let history = scan_with_progress(&repo, &opts, ctx)?;

@@ -4,7 +4,7 @@ use super::list::{TextOrJson, open};
 use super::{Ctx, Outcome, Result};
 use crate::error::Error;
 use crate::repo::Repo;
-use crate::store::validate::{Checks, Level, Problem, validate};
+use crate::store::validate::{Checks, Level, Named, Problem, validate};
 
 /// Check every incident note
 ///
@@ -27,23 +27,32 @@ pub struct Args {
 /// deleted since can number in the hundreds and bury the errors.
 const WARNINGS_SHOWN: usize = 20;
 
-/// Whether `text` names a commit in `repo` (a full or abbreviated hex id).
-pub(super) fn commit_exists(repo: &Repo, text: &str) -> bool {
+/// What `text` (a full or abbreviated hex id) names in `repo`: a commit, another kind of
+/// object (a tree id pasted from `git ls-tree`, a blob, a tag), or nothing.
+pub(super) fn lookup(repo: &Repo, text: &str) -> Named {
+    let kind_of = |id: gix::ObjectId| match repo.git.find_header(id).map(|h| h.kind()) {
+        Ok(gix::object::Kind::Commit) => Named::Commit,
+        Ok(gix::object::Kind::Tree) => Named::Tree,
+        Ok(gix::object::Kind::Blob) => Named::Blob,
+        Ok(gix::object::Kind::Tag) => Named::Tag,
+        Err(_) => Named::Nothing,
+    };
     if let Ok(id) = gix::ObjectId::from_hex(text.as_bytes()) {
-        return repo
-            .git
-            .find_header(id)
-            .map(|h| h.kind() == gix::object::Kind::Commit)
-            .unwrap_or(false);
+        return kind_of(id);
     }
     // `^{commit}` lets a short id that is ambiguous among all objects name its one commit,
-    // as `git rev-parse c12f^{commit}` does.
-    repo.git
+    // as `git rev-parse c12f^{commit}` does; a tag it peeled to its commit is not that commit.
+    let prefix = text.to_ascii_lowercase();
+    if let Ok(id) = repo
+        .git
         .rev_parse_single(format!("{text}^{{commit}}").as_str())
-        .or_else(|_| repo.git.rev_parse_single(text))
-        .ok()
-        .and_then(|id| id.object().ok())
-        .is_some_and(|o| o.kind == gix::object::Kind::Commit)
+        && id.to_hex().to_string().starts_with(&prefix)
+    {
+        return Named::Commit;
+    }
+    repo.git
+        .rev_parse_single(text)
+        .map_or(Named::Nothing, |id| kind_of(id.detach()))
 }
 
 /// Every file at HEAD, or `None` when there is no commit yet.
@@ -64,9 +73,9 @@ pub(super) fn head_files(repo: &Repo) -> Option<Vec<String>> {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let (repo, store) = open(ctx)?;
     let files = head_files(&repo);
-    let exists = |text: &str| commit_exists(&repo, text);
+    let named = |text: &str| lookup(&repo, text);
     let checks = Checks {
-        commit_exists: &exists,
+        lookup: &named,
         head_files: files.as_deref(),
         shallow: repo.git.is_shallow().unwrap_or(false),
     };

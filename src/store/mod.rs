@@ -2,11 +2,12 @@
 //! tree, parsed with limits, written atomically. Reading never rewrites a note.
 //!
 //! Split: `id` (ids and prefixes), `parse` (limits, locations), `emit` (the writer),
-//! `validate` (checks behind `git incident validate`), `tree` (notes in a commit), `editor`
-//! (templates and the editor round trip), `error` (what can go wrong, with hints), `atomic`
-//! (temp file, sync, rename).
+//! `validate` (checks behind `git incident validate`), `commit_id` (what a note's commit id
+//! names), `tree` (notes in a commit), `editor` (templates and the editor round trip), `error`
+//! (what can go wrong, with hints), `atomic` (temp file, sync, rename).
 
 mod atomic;
+pub mod commit_id;
 pub mod diagnostic;
 pub mod editor;
 pub mod emit;
@@ -26,7 +27,7 @@ pub use emit::render;
 pub use error::StoreError;
 pub use note::*;
 pub use parse::Located;
-pub use tree::load_from_tree;
+pub use tree::{load_from_tree, load_from_tree_lenient};
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};

@@ -4,11 +4,23 @@
 use super::{LoadedNote, NoteSet, StoreError, Warning, id, parse};
 use crate::config::Config;
 
-/// The notes and the config in `commit`'s tree (defaults when it has none).
+/// The notes and the config in `commit`'s tree (defaults when it has none); a broken config
+/// is an error (the Action will not post figures computed with settings the team did not set).
 pub fn load_from_tree(
     repo: &gix::Repository,
     commit: gix::ObjectId,
 ) -> Result<(NoteSet, Config), StoreError> {
+    let (set, config) = load_from_tree_lenient(repo, commit)?;
+    Ok((set, config?))
+}
+
+/// The notes in `commit`'s tree, and its config or why the config cannot be used: a command
+/// that goes on with the default settings, as it does with a broken config in a work tree,
+/// still gets the notes. Unreadable notes are warnings, as from a work tree.
+pub fn load_from_tree_lenient(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+) -> Result<(NoteSet, Result<Config, StoreError>), StoreError> {
     let fail = |message: String| StoreError::Tree {
         commit: commit.to_hex().to_string(),
         message,
@@ -23,7 +35,7 @@ pub fn load_from_tree(
         .lookup_entry_by_path(super::DIR)
         .map_err(|e| fail(e.to_string()))?
     else {
-        return Ok((set, Config::default()));
+        return Ok((set, Ok(Config::default())));
     };
     if !entry.mode().is_tree() {
         // A link (or file) named `.incidents` is never followed; say so rather than report
@@ -32,16 +44,12 @@ pub fn load_from_tree(
             file: super::DIR.into(),
             message: "is not a directory (a symbolic link is not followed); no notes read".into(),
         });
-        return Ok((set, Config::default()));
+        return Ok((set, Ok(Config::default())));
     }
     let dir = entry.object().map_err(|e| fail(e.to_string()))?.into_tree();
-    let mut config = Config::default();
+    let mut config = Ok(Config::default());
     for entry in dir.iter() {
         let entry = entry.map_err(|e| fail(e.to_string()))?;
-        // Regular blobs only: a symlink in a tree is a blob holding a path, never followed.
-        if !entry.mode().is_blob() || entry.mode().is_link() {
-            continue;
-        }
         let Ok(name) = std::str::from_utf8(entry.filename()) else {
             continue;
         };
@@ -50,10 +58,22 @@ pub fn load_from_tree(
         let Some(note_id) = id::from_file_name(name) else {
             continue;
         };
+        // Regular blobs only: a symlink in a tree is a blob holding a path, never followed.
+        // Said as from a work tree, where such a note is skipped with the same warning.
+        if !entry.mode().is_blob() || entry.mode().is_link() {
+            if !is_config {
+                set.warnings.push(Warning {
+                    file,
+                    message: "not a regular file (symlinks are not followed)".into(),
+                });
+            }
+            continue;
+        }
         let text = match read_blob(repo, entry.oid()) {
             Ok(text) => text,
             Err(message) if is_config => {
-                return Err(StoreError::Unreadable { file, message });
+                config = Err(StoreError::Unreadable { file, message });
+                continue;
             }
             Err(message) => {
                 set.warnings.push(Warning { file, message });
@@ -61,31 +81,39 @@ pub fn load_from_tree(
             }
         };
         if is_config {
-            config = parse::parse_config(&text).map_err(|at| StoreError::Parse {
-                file: file.clone(),
-                at,
-            })?;
-            // A setting that cannot work is refused here as in the work tree.
-            if let Some(p) = config.problems().into_iter().next() {
-                let (line, column) = super::key_place(&text, &p.key);
-                return Err(StoreError::Parse {
-                    file,
-                    at: super::Located::new(line, column, p.message),
-                });
-            }
+            config = read_config(file, &text);
             continue;
         }
         match super::parse_note(&file, &text) {
             Ok(note) if note.id == note_id => set.notes.push(LoadedNote { note, file }),
             Ok(note) => set.warnings.push(Warning {
                 file,
-                message: format!("its id `{}` does not match its file name", note.id),
+                message: format!(
+                    "its id `{}` does not match its file name",
+                    note.id.escape_debug()
+                ),
             }),
             Err(e) => set.warnings.push(super::warning_of(&file, e)),
         }
     }
     set.sort();
     Ok((set, config))
+}
+
+/// The config in `text`; a setting that cannot work is refused here as in the work tree.
+fn read_config(file: String, text: &str) -> Result<Config, StoreError> {
+    let config = parse::parse_config(text).map_err(|at| StoreError::Parse {
+        file: file.clone(),
+        at,
+    })?;
+    if let Some(p) = config.problems().into_iter().next() {
+        let (line, column) = super::key_place(text, &p.key);
+        return Err(StoreError::Parse {
+            file,
+            at: super::Located::new(line, column, p.message),
+        });
+    }
+    Ok(config)
 }
 
 fn read_blob(repo: &gix::Repository, oid: &gix::oid) -> Result<String, String> {

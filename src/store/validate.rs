@@ -2,7 +2,8 @@
 //! each with its file, line and column and a hint. Repository facts (does a commit exist,
 //! which files are at HEAD) come in through `Checks`, so this module stays free of git.
 
-use super::{DIR, Located, Note, Store, StoreError, id, parse};
+use super::{DIR, Located, Note, Store, StoreError, commit_id, id, parse};
+pub use commit_id::Named;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
@@ -42,8 +43,8 @@ impl Problem {
 
 /// What the repository can tell about a note.
 pub struct Checks<'a> {
-    /// True when the text names a commit in the repository.
-    pub commit_exists: &'a dyn Fn(&str) -> bool,
+    /// What the text (a full or abbreviated hex id) names in the repository.
+    pub lookup: &'a dyn Fn(&str) -> Named,
     /// Files at HEAD (`None` when there is no HEAD commit: path checks are skipped).
     pub head_files: Option<&'a [String]>,
     /// A shallow clone: a commit id that is not found may be beyond the cut, so it is not an
@@ -454,16 +455,10 @@ pub fn check_note(
                     )
                     .hint("write the full commit id, quoted: \"0192117...\""),
                 );
-            } else if !(checks.commit_exists)(v) && !checks.shallow {
-                error(
-                    at(
-                        s,
-                        format!("commits.{field}: commit {v} is not in this repository"),
-                    )
-                    .hint(
-                        "check the id with `git show`; fetch the branch that has it, or fix the id",
-                    ),
-                );
+            } else if let Some((message, hint)) =
+                commit_id::problem(field, v, (checks.lookup)(v), checks.shallow)
+            {
+                error(at(s, message).hint(hint));
             }
         }
     }
