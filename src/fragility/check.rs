@@ -90,9 +90,11 @@ pub fn check(
     } else {
         history::scan(repo, &opts, &mut |_| {})?
     };
+    // A note committed with its fix names that commit (DESIGN section 3).
+    let (notes, derive_warning) = crate::history::derived::with_derived_fixes(repo, head, notes);
     let ctx = Assess {
         repo,
-        notes,
+        notes: &notes,
         config,
         merge_base,
         head,
@@ -100,6 +102,7 @@ pub fn check(
     };
     let (mut files, mut unblamed) = ctx.files(&history, &live)?;
     let mut warnings = history.warnings.clone();
+    warnings.extend(derive_warning);
     // A deleted file no longer exists at head: weigh it as it stood at the merge base, so a
     // change deleting fragile code is flagged like one editing it.
     let mut cut = history

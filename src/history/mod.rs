@@ -11,6 +11,7 @@
 mod ancestors;
 mod cache;
 mod copies;
+pub mod derived;
 pub mod fix;
 mod gitlog;
 mod lineage;

@@ -383,3 +383,36 @@ fn a_fix_of_the_old_name_beside_a_rename_counts_for_the_renamed_file() {
         out.snapshot()
     );
 }
+
+/// Guards: a note committed together with its fix names that commit (DESIGN section 3), so
+/// the fix counts even though its message does not say "fix", and a change to the lines it
+/// wrote names the incident. A note added alone names no fix.
+#[test]
+fn a_note_committed_with_its_fix_has_that_commit_as_its_fix() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add cart", &[("a.txt", &lines(10, "a"))]);
+    let note = |id: &str| {
+        format!(
+            "version: 1\nid: {id}\ntitle: Cart total wrong\nstatus: resolved\nseverity: sev1\nopened: 2024-01-01T00:00:00Z\n"
+        )
+    };
+    repo.write(".incidents/k3f9x2ab.yaml", &note("k3f9x2ab"));
+    let fix = repo.commit_files("Handle large carts", &[("a.txt", &with_line("a", 5, "A5"))]);
+    repo.commit_files(
+        "Write down an old outage",
+        &[(".incidents/q7w8e9r0.yaml", &note("q7w8e9r0"))],
+    );
+    assert_eq!(fixes(&repo, "a.txt"), 1, "the note's commit is its fix");
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit a", &[("a.txt", &with_line("a", 5, "changed"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert!(
+        out.stdout.contains(&format!(
+            "line 5 change code written by fix {} (incident k3f9x2ab)",
+            &fix[..12]
+        )),
+        "{}",
+        out.snapshot()
+    );
+}
