@@ -64,9 +64,48 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// A path for a line of text output, quoted the way git quotes one (`core.quotePath`) when
+/// it holds a control character, a double quote or a backslash: a newline in a file name
+/// must not break a table row. Other paths are shown as they are.
+pub fn quote_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path
+        .chars()
+        .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_path_quotes_like_git_only_when_needed() {
+        assert_eq!(quote_path("src/a b.rs"), "src/a b.rs");
+        assert_eq!(quote_path("new\nline.txt"), "\"new\\nline.txt\"");
+        assert_eq!(quote_path("t\tab \"q\".txt"), "\"t\\tab \\\"q\\\".txt\"");
+        assert_eq!(quote_path("bell\u{7}"), "\"bell\\007\"");
+    }
 
     #[test]
     fn table_aligns_columns_and_leaves_the_last_unpadded() {

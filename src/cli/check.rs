@@ -224,7 +224,7 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                     "{:<6}  {:>6.2}  {}{}  ({})",
                     level(f.level),
                     f.score,
-                    f.path,
+                    crate::output::quote_path(&f.path),
                     if f.deleted { " (deleted)" } else { "" },
                     summary(f)
                 )?;
@@ -255,7 +255,7 @@ fn write_output(ctx: &mut Ctx, result: &CheckResult, format: OutFormat) -> Resul
                 let names: Vec<String> = weak
                     .iter()
                     .take(5)
-                    .map(|f| format!("{} ({})", f.path, counts(f)))
+                    .map(|f| format!("{} ({})", crate::output::quote_path(&f.path), counts(f)))
                     .collect();
                 let rest = weak.len().saturating_sub(5);
                 writeln!(

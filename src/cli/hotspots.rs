@@ -211,7 +211,7 @@ fn write_output(
                     level_name(f.level),
                     f.fix_commits,
                     f.incidents.len(),
-                    f.path
+                    crate::output::quote_path(&f.path)
                 )?;
                 for r in &f.reasons {
                     writeln!(out, "{:>36}{r}", "")?;

@@ -416,3 +416,18 @@ fn a_note_committed_with_its_fix_has_that_commit_as_its_fix() {
         out.snapshot()
     );
 }
+
+/// Guards: a file name holding a newline or a tab was printed raw, so one row of the
+/// `hotspots` and `check` tables spread over two lines; it is quoted as git quotes it.
+#[test]
+fn a_path_with_a_newline_is_quoted_in_text_tables() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add", &[("new\nline.txt", &lines(10, "n"))]);
+    repo.commit_files("Fix crash", &[("new\nline.txt", &with_line("n", 5, "N5"))]);
+    let out = repo.run(&["hotspots", "--all"]);
+    assert!(out.stdout.contains("  \"new\\nline.txt\"\n"), "{}", out.snapshot());
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit", &[("new\nline.txt", &with_line("n", 5, "changed"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert!(out.stdout.contains("  \"new\\nline.txt\"  ("), "{}", out.snapshot());
+}
