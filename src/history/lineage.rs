@@ -1,7 +1,8 @@
 //! Rename lineage: which commits touched a file at the tip under any of its names, and what
 //! those older names were. Walks newest first; a rename `a -> b` hands `b`'s identity to `a`
 //! for older commits, an addition ends it (older changes to that path belong to an earlier,
-//! deleted file of the same name), and so does a rename of that path to another name.
+//! deleted file of the same name; unless a revert made the addition, bringing back the file
+//! a deletion removed), and so does a rename of that path to another name.
 
 use super::{ChangeKind, History};
 use gix::bstr::{BStr, BString, ByteSlice};
@@ -71,7 +72,8 @@ impl History {
                         names.push(current.clone());
                     }
                 }
-                (ChangeKind::Added, _) => return names,
+                // A revert that brings back a deleted file continues its history.
+                (ChangeKind::Added, _) if !super::fix::is_revert(&commit.message) => return names,
                 _ => {}
             }
         }
@@ -104,6 +106,8 @@ impl History {
             .filter_map(|c| c.previous.as_ref().map(|p| (p.as_ref(), ())))
             .collect();
         let mut beside: FastMap<BString, Vec<usize>> = FastMap::default();
+        // Names a revert brought back, until the deletion it reverted is reached.
+        let mut restored: FastMap<BString, ()> = FastMap::default();
         let mut touches: Vec<FileHistory> = vec![FileHistory::default(); self.files.len()];
         let mut unordered = Vec::new();
         for (ci, commit) in self.commits.iter().enumerate() {
@@ -156,6 +160,13 @@ impl History {
                             }
                         }
                     }
+                    // A revert that brings back a deleted file (the deletion reverted)
+                    // continues its history through that deletion, as `git log -- PATH`
+                    // lists both lives.
+                    ChangeKind::Added if super::fix::is_revert(&commit.message) => {
+                        restored.insert(change.path.clone(), ());
+                    }
+                    ChangeKind::Deleted if restored.remove(&change.path).is_some() => {}
                     ChangeKind::Added | ChangeKind::Deleted => {
                         alias.remove(&change.path);
                     }

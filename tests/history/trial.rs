@@ -425,9 +425,55 @@ fn a_path_with_a_newline_is_quoted_in_text_tables() {
     repo.commit_files("Add", &[("new\nline.txt", &lines(10, "n"))]);
     repo.commit_files("Fix crash", &[("new\nline.txt", &with_line("n", 5, "N5"))]);
     let out = repo.run(&["hotspots", "--all"]);
-    assert!(out.stdout.contains("  \"new\\nline.txt\"\n"), "{}", out.snapshot());
+    assert!(
+        out.stdout.contains("  \"new\\nline.txt\"\n"),
+        "{}",
+        out.snapshot()
+    );
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.commit_files("Edit", &[("new\nline.txt", &with_line("n", 5, "changed"))]);
     let out = repo.run(&["check", "--base", "main"]);
-    assert!(out.stdout.contains("  \"new\\nline.txt\"  ("), "{}", out.snapshot());
+    assert!(
+        out.stdout.contains("  \"new\\nline.txt\"  ("),
+        "{}",
+        out.snapshot()
+    );
+}
+
+/// Guards: a file deleted and brought back by `git revert` of the deletion lost the fix
+/// history of its first life (`git log -- PATH` lists both lives); a file deleted and made
+/// anew by an ordinary commit still starts a new history.
+#[test]
+fn a_file_restored_by_reverting_its_deletion_keeps_its_fix_history() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Add files",
+        &[("a.txt", &lines(10, "a")), ("b.txt", &lines(10, "b"))],
+    );
+    repo.commit_files(
+        "Fix crash in both",
+        &[
+            ("a.txt", &with_line("a", 5, "A5")),
+            ("b.txt", &with_line("b", 5, "B5")),
+        ],
+    );
+    repo.git(&["rm", "-q", "a.txt", "b.txt"]);
+    repo.commit("Remove a and b");
+    repo.git(&["revert", "--no-edit", "HEAD"]);
+    repo.clock += 86_400;
+    repo.git(&["rm", "-q", "b.txt"]);
+    repo.commit("Remove b again");
+    repo.commit_files("Write a new b", &[("b.txt", &lines(10, "new b"))]);
+    assert_eq!(fixes(&repo, "a.txt"), 1, "a.txt came back by a revert");
+    assert_eq!(fixes(&repo, "b.txt"), 0, "the new b.txt is another file");
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit a", &[("a.txt", &with_line("a", 7, "changed"))]);
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let a = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a.txt");
+    assert!(a.is_some_and(|f| f["fix_commits"] == 1), "{v}");
 }
