@@ -18,6 +18,15 @@ use std::process::{Command, Stdio};
 const RECORD: u8 = 0x01;
 const FORMAT: &str = "--format=%x01%H%x00%P%x00%at%x00%ct%x00%aN <%aE>%x00%B%x00";
 
+/// The pathspec of a path-limited walk and how it simplifies history.
+#[derive(Debug, Clone, Copy)]
+pub struct PathLimit<'a> {
+    pub paths: &'a [BString],
+    /// Walk with `--full-history` (every side branch) instead of git's default
+    /// simplification.
+    pub full_history: bool,
+}
+
 /// What a `git log` run gave.
 pub struct LogOutput {
     pub commits: Vec<RawCommit>,
@@ -34,7 +43,7 @@ pub fn run(
     exclude: &[ObjectId],
     similarity: u8,
     rename_limit: usize,
-    paths: Option<&[BString]>,
+    paths: Option<PathLimit<'_>>,
     on_progress: &mut dyn FnMut(usize, u64),
 ) -> Result<LogOutput, HistoryError> {
     let mut cmd = Command::new("git");
@@ -86,17 +95,21 @@ pub fn run(
         // commits, and no more CPU than without.
         cmd.arg("--parents");
     }
-    if let Some(paths) = paths {
-        // git's default history simplification, as `git log -- <paths>` and `git blame` see
-        // it: a side branch whose changes to these paths a merge discarded is not walked. The
-        // full scan behind a warm cache counts such a branch's commits (it reads every
-        // commit's own changes), so the two can differ there; `--full-history` would close
-        // the gap at 1.8x this walk's CPU on git.git (3.1 s against 1.7 s for 20 paths) and
-        // turn blame's graph into 11,000 more merges (check 8.3 s against 4.0 s), for 9 more
-        // commits of 2,793. Merges stay in; those whose message claims a fix get their
-        // conflict resolution's files from `merges`.
+    if let Some(limit) = &paths {
+        // Which side branches a path-limited walk reads. git's default history
+        // simplification (as `git log -- <paths>` and `git blame` see it) leaves out a side
+        // branch whose changes to these paths a merge discarded; the full scan behind the
+        // cache reads every commit's own changes and counts such a branch, so on tokio
+        // (whose maintenance branches are merged so) `check` and `hotspots` differed in 7
+        // of 20 one-commit changes, once by a level. `--full-history` reads those branches
+        // too: no measurable cost on tokio, but 1.8x this walk's CPU on git.git (3.1 s
+        // against 1.7 s for 20 paths) and 11,000 more merges in blame's graph (check 8.3 s
+        // against 4.0 s), so it is used on histories up to `paths::FULL_HISTORY_UP_TO`.
+        if limit.full_history {
+            cmd.arg("--full-history");
+        }
         cmd.arg("--");
-        for p in paths {
+        for p in limit.paths {
             // `:(literal)` so that a file named `*.rs` is not a pathspec glob.
             let literal = [b":(literal)".as_slice(), p.as_slice()].concat();
             let path = gix::path::from_bstring(BString::from(literal))

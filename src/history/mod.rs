@@ -171,6 +171,9 @@ pub struct ScanOptions {
     pub use_cache: bool,
     /// Only commits touching these paths (no cache, no rename following across them).
     pub paths: Option<Vec<BString>>,
+    /// Path-limited walks read every side branch (`--full-history`); set by the
+    /// path-limited scan itself on histories small enough to afford it.
+    pub full_history: bool,
 }
 
 impl ScanOptions {
@@ -182,6 +185,7 @@ impl ScanOptions {
             rename_limit: config.rename_limit,
             use_cache: true,
             paths: None,
+            full_history: false,
         }
     }
 }
@@ -454,7 +458,10 @@ fn run_log(
         exclude,
         opts.rename_similarity,
         opts.rename_limit,
-        paths,
+        paths.map(|paths| gitlog::PathLimit {
+            paths,
+            full_history: opts.full_history,
+        }),
         &mut |commits, bytes| {
             progress(Progress {
                 commits,

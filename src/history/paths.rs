@@ -16,6 +16,20 @@ use std::process::{Command, Stdio};
 /// a name moved back and forth uses one per move. Reaching it is a warning.
 pub(super) const MAX_RENAME_GENERATIONS: usize = 64;
 
+/// Histories of at most this many commits are walked with `--full-history`, so that `check`
+/// counts what `hotspots` counts (`gitlog::PathLimit`); beyond, the walk's cost on the
+/// largest histories outweighs the few side-branch commits it adds.
+pub(super) const FULL_HISTORY_UP_TO: usize = 20_000;
+
+/// Whether `start` has at most `most` commits in its history (a walk that stops after
+/// `most + 1`; the commit-graph makes it a few milliseconds where there is one).
+fn history_up_to(repo: &Repo, start: ObjectId, most: usize) -> bool {
+    let Ok(walk) = repo.git.rev_walk([start]).all() else {
+        return false;
+    };
+    walk.take(most + 1).filter(|info| info.is_ok()).count() <= most
+}
+
 /// What a path-limited scan read.
 pub(super) struct PathScan {
     pub commits: Vec<RawCommit>,
@@ -41,6 +55,10 @@ pub(super) fn scan_paths(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PathScan, HistoryError> {
     let git_dir = repo.git.git_dir().to_path_buf();
+    let opts = &ScanOptions {
+        full_history: history_up_to(repo, start, FULL_HISTORY_UP_TO),
+        ..opts.clone()
+    };
     std::thread::scope(|scope| {
         let span = scope.spawn(move || history_span(&git_dir, start));
         let mut renames_cut_short = false;
@@ -287,7 +305,10 @@ fn log_paths_split(
                 &[],
                 opts.rename_similarity,
                 opts.rename_limit,
-                Some(second),
+                Some(gitlog::PathLimit {
+                    paths: second,
+                    full_history: opts.full_history,
+                }),
                 &mut |_, _| {},
             )
         });
