@@ -10,7 +10,6 @@ use crate::repo::Repo;
 use crate::store::NoteSet;
 use gix::ObjectId;
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 
 /// Where the notes live; a commit that changed only this directory is no fix.
 const NOTES_DIR: &[u8] = b".incidents/";
@@ -121,23 +120,15 @@ pub fn with_derived_fixes(
 
 /// Run `git log -z --format=%x01%H --name-only ...` and split it into commits and paths.
 fn log(repo: &Repo, args: &[String]) -> Result<Vec<(ObjectId, Vec<String>)>, HistoryError> {
-    let out = Command::new("git")
-        .arg("--git-dir")
-        .arg(repo.git.git_dir())
-        .args(["-c", "core.quotePath=false", "--literal-pathspecs"])
-        .args(args)
-        .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(HistoryError::GitSpawn)?;
-    if !out.status.success() {
-        return Err(HistoryError::GitOutput(format!(
-            "git log of the notes' commits failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
+    let mut all = vec![
+        "-c".to_string(),
+        "core.quotePath=false".into(),
+        "--literal-pathspecs".into(),
+    ];
+    all.extend(args.iter().cloned());
+    let stdout = super::gitlog::capture(repo.git.git_dir(), all, "git log of the notes' commits")?;
     let mut records = Vec::new();
-    for record in out.stdout.split(|b| *b == 0x01).skip(1) {
+    for record in stdout.split(|b| *b == 0x01).skip(1) {
         let mut fields = record.split(|b| *b == 0);
         let Some(id) = fields
             .next()

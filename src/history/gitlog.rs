@@ -474,6 +474,30 @@ fn malformed(what: &str, got: &[u8]) -> HistoryError {
     HistoryError::GitOutput(format!("expected {what} in git log output, got {shown:?}"))
 }
 
+/// Run git on `git_dir` with `args` (replace refs off, as everywhere in the history) and
+/// return its stdout; a failure names `what` was asked and git's own message.
+pub(super) fn capture<I, S>(git_dir: &Path, args: I, what: &str) -> Result<Vec<u8>, HistoryError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        .env("GIT_NO_REPLACE_OBJECTS", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(HistoryError::GitSpawn)?;
+    if !out.status.success() {
+        return Err(HistoryError::GitOutput(format!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(out.stdout)
+}
+
 /// The error for a git that exited unsuccessfully: its first non-blank line of stderr.
 fn git_failed(stderr: &str) -> HistoryError {
     HistoryError::GitFailed {

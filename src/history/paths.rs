@@ -10,7 +10,6 @@ use crate::repo::Repo;
 use gix::ObjectId;
 use gix::bstr::BString;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Most rename generations followed back by a path-limited scan: each is one more walk, and
 /// a name moved back and forth uses one per move. Reaching it is a warning.
@@ -83,25 +82,20 @@ pub(super) fn scan_paths(
 /// the oldest root (or shallow boundary, which git shows without parents) to `start`'s own
 /// commit time. A walk without diffs, a fifth of a path-limited walk's cost.
 fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, HistoryError> {
-    let out = Command::new("git")
-        .arg("--git-dir")
-        .arg(git_dir)
-        .args(["log", "--no-color", "--format=%ct %P"])
-        .arg(start.to_string())
-        .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(HistoryError::GitSpawn)?;
-    if !out.status.success() {
-        return Err(HistoryError::GitOutput(format!(
-            "git log --format=%ct failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
+    let stdout = gitlog::capture(
+        git_dir,
+        [
+            "log".to_string(),
+            "--no-color".into(),
+            "--format=%ct %P".into(),
+            start.to_string(),
+        ],
+        "git log --format=%ct",
+    )?;
     let mut tip = None;
     let mut oldest_root: Option<i64> = None;
     let mut oldest: Option<i64> = None;
-    for line in out.stdout.split(|b| *b == b'\n') {
+    for line in stdout.split(|b| *b == b'\n') {
         let Ok(line) = std::str::from_utf8(line) else {
             continue;
         };

@@ -500,6 +500,14 @@ fn check_counts_a_fix_on_a_branch_whose_changes_a_merge_discarded_as_hotspots_do
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.commit_files("Edit a", &[("a.txt", &with_line("a", 7, "changed"))]);
     let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let a = v["files"].as_array().unwrap().iter().find(|f| f["path"] == "a.txt");
-    assert_eq!(a.map(|f| f["fix_commits"].clone()), Some(at_main["fix_commits"].clone()), "{v}");
+    let a = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a.txt");
+    assert_eq!(
+        a.map(|f| f["fix_commits"].clone()),
+        Some(at_main["fix_commits"].clone()),
+        "{v}"
+    );
 }
