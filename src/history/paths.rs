@@ -80,19 +80,21 @@ pub(super) fn scan_paths(
 
 /// The span a full scan's commits weigh recency over (`fragility::score::time_span`): from
 /// the oldest root (or shallow boundary, which git shows without parents) to `start`'s own
-/// commit time. A walk without diffs, a fifth of a path-limited walk's cost.
+/// commit time, or its first parent's when that is later. A walk without diffs, a fifth of
+/// a path-limited walk's cost.
 fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, HistoryError> {
     let stdout = gitlog::capture(
         git_dir,
         [
             "log".to_string(),
             "--no-color".into(),
-            "--format=%ct %P".into(),
+            "--format=%H %ct %P".into(),
             start.to_string(),
         ],
         "git log --format=%ct",
     )?;
-    let mut tip = None;
+    let mut tip: Option<(i64, Vec<&str>)> = None;
+    let mut tip_parents = None;
     let mut oldest_root: Option<i64> = None;
     let mut oldest: Option<i64> = None;
     for line in stdout.split(|b| *b == b'\n') {
@@ -100,17 +102,30 @@ fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, H
             continue;
         };
         let mut fields = line.split_whitespace();
-        let Some(t) = fields.next().and_then(|t| t.parse::<i64>().ok()) else {
+        let (Some(id), Some(t)) = (
+            fields.next(),
+            fields.next().and_then(|t| t.parse::<i64>().ok()),
+        ) else {
             continue;
         };
-        // `start` is the walk's only tip, so git lists it first.
-        tip.get_or_insert(t);
+        let parents: Vec<&str> = fields.collect();
+        match &mut tip {
+            // `start` is the walk's only tip, so git lists it first.
+            None => tip = Some((t, parents.iter().take(1).copied().collect())),
+            Some((_, of_tip)) if of_tip.contains(&id) => {
+                tip_parents = Some(tip_parents.map_or(t, |p: i64| p.max(t)));
+            }
+            Some(_) => {}
+        }
         oldest = Some(oldest.map_or(t, |o| o.min(t)));
-        if fields.next().is_none() {
+        if parents.is_empty() {
             oldest_root = Some(oldest_root.map_or(t, |o| o.min(t)));
         }
     }
-    Ok(tip.map(|hi| (oldest_root.or(oldest).unwrap_or(hi).min(hi), hi)))
+    Ok(tip.map(|(t, _)| {
+        let hi = tip_parents.map_or(t, |p| p.max(t));
+        (oldest_root.or(oldest).unwrap_or(hi).min(hi), hi)
+    }))
 }
 
 fn follow_paths(

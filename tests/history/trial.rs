@@ -332,11 +332,20 @@ fn a_commit_with_a_wrong_clock_does_not_change_the_weights() {
     }
 
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.clock = tip_clock + 3_600;
+    // A pull request committed on a machine whose clock is 40 days behind: the span still
+    // ends at the base, so the file weighs as `hotspots` weighs it there.
+    repo.clock = tip_clock - 40 * 86_400;
     repo.commit_files(
         "Edit a",
         &[("a.txt", &with_line("a", 5, "A5").replace("line 9", "nine"))],
     );
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let a = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "a.txt");
+    assert_eq!(a.map(|f| f["score"].clone()), before, "{v}");
     let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
     let a = v["files"]
         .as_array()
