@@ -105,6 +105,19 @@ pub fn is_revert(message: &str) -> bool {
             .is_some_and(|r| r.is_match(head(message, 1024)))
 }
 
+/// The commit a revert names in its `This reverts commit <id>.` line (as git writes it,
+/// near the head of the message), as the hex it gives (at least 7 digits).
+pub fn reverted_commit(message: &str) -> Option<&str> {
+    const MARK: &str = "This reverts commit ";
+    let head = head(message, 1024);
+    let at = head.find(MARK)? + MARK.len();
+    let rest = &head[at..];
+    let hex = &rest[..rest
+        .find(|c: char| !c.is_ascii_hexdigit())
+        .unwrap_or(rest.len())];
+    (hex.len() >= 7).then_some(hex)
+}
+
 /// At most `n` bytes from the start, cut at a character boundary.
 fn head(s: &str, n: usize) -> &str {
     let mut end = s.len().min(n);
@@ -201,6 +214,18 @@ mod tests {
             assert!(m.is_merge_fix(msg), "{msg:?} should be a fix");
         }
         assert!(!m.is_merge_fix("Revert \"Merge branch 'topic': fix crash\""));
+    }
+
+    #[test]
+    fn reverted_commit_is_read_from_gits_revert_line() {
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let message = format!("Revert \"Remove x\"\n\nThis reverts commit {id}.\n");
+        assert_eq!(reverted_commit(&message), Some(id));
+        assert_eq!(
+            reverted_commit("Revert \"x\"\n\nThis reverts commit abc."),
+            None
+        );
+        assert_eq!(reverted_commit("Fix crash"), None);
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl History {
                     }
                 }
                 // A revert that brings back a deleted file continues its history.
-                (ChangeKind::Added, _) if !super::fix::is_revert(&commit.message) => return names,
+                (ChangeKind::Added, _)
+                    if super::fix::reverted_commit(&commit.message).is_none() =>
+                {
+                    return names;
+                }
                 _ => {}
             }
         }
@@ -106,8 +110,11 @@ impl History {
             .filter_map(|c| c.previous.as_ref().map(|p| (p.as_ref(), ())))
             .collect();
         let mut beside: FastMap<BString, Vec<usize>> = FastMap::default();
-        // Names a revert brought back, until the deletion it reverted is reached.
-        let mut restored: FastMap<BString, ()> = FastMap::default();
+        // Names a revert brought back, and the commit it reverted, until that deletion is
+        // reached; a name deleted on the way by another commit had a later life in between
+        // (walked past, its file waiting in `suspended`).
+        let mut restored: FastMap<BString, String> = FastMap::default();
+        let mut suspended: FastMap<BString, (usize, String)> = FastMap::default();
         let mut touches: Vec<FileHistory> = vec![FileHistory::default(); self.files.len()];
         let mut unordered = Vec::new();
         for (ci, commit) in self.commits.iter().enumerate() {
@@ -123,7 +130,24 @@ impl History {
                     alias.remove(previous);
                 }
             }
+            // Only a pending revert needs the commit's id in hex.
+            let id = if restored.is_empty() && suspended.is_empty() {
+                String::new()
+            } else {
+                commit.id.to_string()
+            };
             for change in &commit.changes {
+                if change.kind == ChangeKind::Deleted
+                    && let Some((fi, target)) = suspended.get(&change.path)
+                    && id.starts_with(target.as_str())
+                {
+                    // The deletion the revert undid: the file's first life goes on from here.
+                    let fi = *fi;
+                    if let Some((_, target)) = suspended.remove(&change.path) {
+                        restored.insert(change.path.clone(), target);
+                    }
+                    alias.insert(change.path.clone(), fi);
+                }
                 let Some(&fi) = alias.get(&change.path) else {
                     if renamed_from.contains_key(change.path.as_slice().as_bstr()) {
                         match change.kind {
@@ -163,11 +187,27 @@ impl History {
                     // A revert that brings back a deleted file (the deletion reverted)
                     // continues its history through that deletion, as `git log -- PATH`
                     // lists both lives.
-                    ChangeKind::Added if super::fix::is_revert(&commit.message) => {
-                        restored.insert(change.path.clone(), ());
+                    ChangeKind::Added => match super::fix::reverted_commit(&commit.message) {
+                        Some(target) => {
+                            restored.insert(change.path.clone(), target.to_string());
+                        }
+                        None => {
+                            alias.remove(&change.path);
+                        }
+                    },
+                    ChangeKind::Deleted if restored.contains_key(&change.path) => {
+                        if let Some(target) = restored.remove(&change.path)
+                            && !id.starts_with(target.as_str())
+                        {
+                            // Another life's deletion, not this file's.
+                            if touches[fi].commits.last() == Some(&ci) {
+                                touches[fi].commits.pop();
+                            }
+                            alias.remove(&change.path);
+                            suspended.insert(change.path.clone(), (fi, target));
+                        }
                     }
-                    ChangeKind::Deleted if restored.remove(&change.path).is_some() => {}
-                    ChangeKind::Added | ChangeKind::Deleted => {
+                    ChangeKind::Deleted => {
                         alias.remove(&change.path);
                     }
                     ChangeKind::Modified => {}

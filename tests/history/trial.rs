@@ -520,3 +520,51 @@ fn check_counts_a_fix_on_a_branch_whose_changes_a_merge_discarded_as_hotspots_do
         "{v}"
     );
 }
+
+/// Guards: a revert continued a file's history through whichever deletion came first, so
+/// reverting an old deletion credited a later, different file of that name; and any
+/// "This reverts commit" line (a squash merge's body) made an ordinary re-add inherit the
+/// deleted file's history. Only the deletion the revert names is walked through.
+#[test]
+fn a_revert_continues_only_through_the_deletion_it_reverted() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("x.txt", &lines(10, "x")), ("z.txt", &lines(10, "z"))],
+    );
+    repo.commit_files(
+        "Fix crash in x (life 1)",
+        &[("x.txt", &with_line("x", 3, "X3"))],
+    );
+    repo.git(&["rm", "-q", "x.txt"]);
+    let removed = repo.commit("Remove x");
+    repo.commit_files("Add a new x", &[("x.txt", &lines(10, "y"))]);
+    repo.commit_files(
+        "Fix bug in new x (life 2)",
+        &[("x.txt", &with_line("y", 5, "Y5"))],
+    );
+    repo.git(&["rm", "-q", "x.txt"]);
+    repo.commit("Drop new x");
+    repo.git(&["revert", "--no-edit", &removed]);
+    repo.clock += 86_400;
+    assert_eq!(
+        repo.read("x.txt"),
+        with_line("x", 3, "X3"),
+        "life 1 is back"
+    );
+    let out = repo.run(&["hotspots", "--all"]);
+    assert!(
+        out.stdout.contains("life 1") && !out.stdout.contains("life 2"),
+        "{}",
+        out.snapshot()
+    );
+
+    // A squash merge's body quoting a revert of something else is no restore.
+    repo.git(&["rm", "-q", "x.txt"]);
+    repo.commit("Remove x again");
+    repo.write("x.txt", &lines(10, "brand new"));
+    repo.commit(
+        "Rewrite parser (#42)\n\n* Revert \"tweak z\"\n\nThis reverts commit 1234567890abcdef1234567890abcdef12345678.",
+    );
+    assert_eq!(fixes(&repo, "x.txt"), 0, "a new x.txt is another file");
+}
