@@ -568,3 +568,46 @@ fn a_revert_continues_only_through_the_deletion_it_reverted() {
     );
     assert_eq!(fixes(&repo, "x.txt"), 0, "a new x.txt is another file");
 }
+
+/// Guards: an edit of an old name beside its rename was handed to the first rename of that
+/// name the walk met, which could be a newer file made under the old name and renamed
+/// again: the renamed file git merged the edit into lost it, and `check` missed the line.
+#[test]
+fn an_edit_beside_a_rename_is_not_taken_by_a_newer_file_of_the_old_name() {
+    let mut repo = TestRepo::new();
+    repo.commit_files(
+        "Initial commit",
+        &[("a.txt", &lines(10, "a")), ("z.txt", &lines(10, "z"))],
+    );
+    repo.git(&["branch", "side"]);
+    repo.git(&["mv", "a.txt", "b.txt"]);
+    repo.commit("Rename a to b");
+    repo.commit_files("Add a new a", &[("a.txt", &lines(10, "new"))]);
+    repo.git(&["mv", "a.txt", "c.txt"]);
+    repo.commit("Rename the new a to c");
+    repo.git(&["checkout", "-q", "side"]);
+    repo.commit_files("Fix crash in a", &[("a.txt", &with_line("a", 3, "A3"))]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-edit", "side"]);
+    repo.clock += 86_400;
+    assert_eq!(
+        repo.read("b.txt"),
+        with_line("a", 3, "A3"),
+        "git merged the fix into b"
+    );
+    assert_eq!(fixes(&repo, "b.txt"), 1, "the fix is b's");
+    assert_eq!(
+        fixes(&repo, "c.txt"),
+        0,
+        "c was born after the fix's branch forked"
+    );
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit b", &[("b.txt", &with_line("a", 3, "changed"))]);
+    let out = repo.run(&["check", "--base", "main"]);
+    assert!(
+        out.stdout.contains("line 3 change code written by fix"),
+        "{}",
+        out.snapshot()
+    );
+}
