@@ -421,7 +421,7 @@ pub(super) fn score_files(
             let names: Vec<String> = file
                 .names
                 .iter()
-                .map(|n| n.to_str_lossy().into_owned())
+                .map(|n| crate::output::quote_path(&n.to_str_lossy()).into_owned())
                 .collect();
             reasons.push(format!(
                 "history followed through former name(s) {}",
@@ -490,14 +490,10 @@ pub(super) fn sev_name(s: Severity) -> &'static str {
     }
 }
 
+/// A title or subject for a reason line: its first line, control characters (a terminal's
+/// escape sequences in a commit subject) made harmless, cut to `n` characters.
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    crate::output::excerpt(s, n)
 }
 
 pub(super) fn ignore_set(config: &Config) -> GlobSet {

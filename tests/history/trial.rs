@@ -611,3 +611,23 @@ fn an_edit_beside_a_rename_is_not_taken_by_a_newer_file_of_the_old_name() {
         out.snapshot()
     );
 }
+
+/// Guards: a former name holding a newline, and an escape sequence in a fix's subject,
+/// reached the terminal raw in the reasons under a `hotspots` row.
+#[test]
+fn reasons_quote_former_names_and_defuse_escapes_in_subjects() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add", &[("old\nname.txt", &lines(10, "n"))]);
+    repo.commit_files(
+        "Fix crash \u{1b}[2J now",
+        &[("old\nname.txt", &with_line("n", 5, "N5"))],
+    );
+    repo.git(&["mv", "old\nname.txt", "new.txt"]);
+    repo.commit("Rename");
+    let out = repo.run(&["hotspots", "--all"]);
+    assert!(
+        out.stdout.contains("former name(s) \"old\\nname.txt\"") && !out.stdout.contains('\u{1b}'),
+        "{}",
+        out.snapshot()
+    );
+}
