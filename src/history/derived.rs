@@ -2,8 +2,8 @@
 //! was added in a commit that also changed code outside `.incidents/` has that commit as its
 //! fix. This survives squash merges and rebases, where a commit id written into the note
 //! would not. Two `git log` runs, only when some note names no fix: one lists the commits
-//! that added those notes' files (bounded by the oldest `opened` date), one lists what each
-//! of those commits changed.
+//! that added those notes' files (on a large history bounded by the oldest `opened` date),
+//! one lists what each of those commits changed. The latest addition of a file counts.
 
 use super::HistoryError;
 use crate::repo::Repo;
@@ -31,7 +31,10 @@ pub fn derive_fixed_by(
     if wanted.is_empty() {
         return Ok(0);
     }
-    // A note is committed after the incident opened; a day's margin covers clock skew.
+    // A note is committed after the incident opened; a day's margin covers clock skew. The
+    // bound only matters on a large history (it spares a whole path-limited walk); on one
+    // of up to 20,000 commits git walks it all, so that a wrong clock loses nothing.
+    let small = super::paths::history_up_to(repo, rev, super::paths::FULL_HISTORY_UP_TO);
     let since = notes
         .notes
         .iter()
@@ -46,17 +49,18 @@ pub fn derive_fixed_by(
         "--name-only".into(),
         "--no-renames".into(),
     ];
-    if let Some(since) = since {
+    if let Some(since) = since.filter(|_| !small) {
         args.push(format!("--since=@{since}"));
     }
     args.push(rev.to_string());
     args.push("--".into());
     args.extend(wanted.keys().cloned());
-    // Newest first: the last record naming a file is the commit that first added it.
+    // Newest first: the first record naming a file is its latest addition (a draft added,
+    // removed, then added again with the fix counts from the last time).
     let mut added_in: HashMap<String, ObjectId> = HashMap::new();
     for (commit, paths) in log(repo, &args)? {
         for path in paths {
-            added_in.insert(path, commit);
+            added_in.entry(path).or_insert(commit);
         }
     }
     if added_in.is_empty() {

@@ -22,7 +22,7 @@ pub(super) const FULL_HISTORY_UP_TO: usize = 20_000;
 
 /// Whether `start` has at most `most` commits in its history (a walk that stops after
 /// `most + 1`; the commit-graph makes it a few milliseconds where there is one).
-fn history_up_to(repo: &Repo, start: ObjectId, most: usize) -> bool {
+pub(super) fn history_up_to(repo: &Repo, start: ObjectId, most: usize) -> bool {
     let Ok(walk) = repo.git.rev_walk([start]).all() else {
         return false;
     };

@@ -631,3 +631,22 @@ fn reasons_quote_former_names_and_defuse_escapes_in_subjects() {
         out.snapshot()
     );
 }
+
+/// Guards: the derived fix of a note came from the first commit that added its file (a
+/// draft later removed) and was lost when the note's `opened` was later than its commit.
+#[test]
+fn a_note_added_again_with_its_fix_takes_that_commit_whatever_its_opened_date() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add cart", &[("a.txt", &lines(10, "a"))]);
+    let note = "version: 1\nid: k3f9x2ab\ntitle: Cart total wrong\nstatus: resolved\nseverity: sev1\nopened: 2030-01-01T00:00:00Z\n";
+    repo.commit_files("Draft the note", &[(".incidents/k3f9x2ab.yaml", note)]);
+    repo.git(&["rm", "-q", ".incidents/k3f9x2ab.yaml"]);
+    repo.commit("Drop the draft");
+    repo.write(".incidents/k3f9x2ab.yaml", note);
+    repo.commit_files("Handle large carts", &[("a.txt", &with_line("a", 5, "A5"))]);
+    assert_eq!(
+        fixes(&repo, "a.txt"),
+        1,
+        "the note's latest addition is its fix"
+    );
+}
