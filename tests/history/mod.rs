@@ -3,6 +3,7 @@
 
 mod blame;
 mod check;
+mod lineage;
 mod merges;
 mod scan;
 mod setups;
