@@ -303,8 +303,9 @@ pub fn scan(
             c.changes.clear();
         }
     }
-    if !limited {
+    if !limited && !opts.use_cache {
         // Freshly read from git: every ancestor is there (or beyond a shallow boundary).
+        // (`scan_cached` keeps only `start`'s ancestors itself: the cache holds other tips'.)
         let all = raw.len();
         raw = reachable(raw, start).ok_or_else(|| {
             HistoryError::GitOutput(format!(
@@ -524,7 +525,13 @@ fn scan_cached(
             file.display()
         ));
     }
-    Ok((updated.commits, updated.rename_limit_hits))
+    let all = updated.commits.len();
+    let commits = reachable(updated.commits, start).ok_or_else(|| {
+        HistoryError::GitOutput(format!(
+            "git log listed {all} commits but not all ancestors of {start}"
+        ))
+    })?;
+    Ok((commits, updated.rename_limit_hits))
 }
 
 /// Keep the commits reachable from `start`, in their current order; `None` when an ancestor
