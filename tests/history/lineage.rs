@@ -31,14 +31,8 @@ fn a_fix_of_the_old_name_beside_a_rename_counts_for_the_renamed_file() {
 
     assert_eq!(fixes(&repo, "b.txt"), 1, "the fix beside the rename");
     assert_eq!(fixes(&repo, "a.txt"), 1, "only the new a's own fix");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.commit_files("Edit b", &[("b.txt", &with_line("a", 5, "changed"))]);
-    let out = repo.run(&["check", "--base", "main"]);
-    assert!(
-        out.stdout.contains("line 5 change code written by fix"),
-        "{}",
-        out.snapshot()
-    );
+    let out = check_feature(&mut repo, &[("b.txt", &with_line("a", 5, "changed"))], &[]);
+    assert_says(&out, "line 5 change code written by fix");
 }
 
 /// Guards: a file deleted and brought back by `git revert` of the deletion lost the fix
@@ -160,12 +154,6 @@ fn an_edit_beside_a_rename_is_not_taken_by_a_newer_file_of_the_old_name() {
         "c was born after the fix's branch forked"
     );
 
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.commit_files("Edit b", &[("b.txt", &with_line("a", 3, "changed"))]);
-    let out = repo.run(&["check", "--base", "main"]);
-    assert!(
-        out.stdout.contains("line 3 change code written by fix"),
-        "{}",
-        out.snapshot()
-    );
+    let out = check_feature(&mut repo, &[("b.txt", &with_line("a", 3, "changed"))], &[]);
+    assert_says(&out, "line 3 change code written by fix");
 }

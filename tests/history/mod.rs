@@ -61,3 +61,18 @@ pub(super) fn with_line(tag: &str, n: usize, text: &str) -> String {
         })
         .collect()
 }
+
+/// Commit `files` as "Edit" on a new branch `feature` and run `check --base main` with
+/// `args` after it.
+pub(super) fn check_feature(repo: &mut TestRepo, files: &[(&str, &str)], args: &[&str]) -> Output {
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_files("Edit", files);
+    let mut all = vec!["check", "--base", "main"];
+    all.extend_from_slice(args);
+    repo.run(&all)
+}
+
+/// Fails, showing everything the command printed, unless its stdout contains `text`.
+pub(super) fn assert_says(out: &Output, text: &str) {
+    assert!(out.stdout.contains(text), "{}", out.snapshot());
+}

@@ -375,16 +375,13 @@ fn a_note_committed_with_its_fix_has_that_commit_as_its_fix() {
     );
     assert_eq!(fixes(&repo, "a.txt"), 1, "the note's commit is its fix");
 
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.commit_files("Edit a", &[("a.txt", &with_line("a", 5, "changed"))]);
-    let out = repo.run(&["check", "--base", "main"]);
-    assert!(
-        out.stdout.contains(&format!(
+    let out = check_feature(&mut repo, &[("a.txt", &with_line("a", 5, "changed"))], &[]);
+    assert_says(
+        &out,
+        &format!(
             "line 5 change code written by fix {} (incident k3f9x2ab)",
             &fix[..12]
-        )),
-        "{}",
-        out.snapshot()
+        ),
     );
 }
 
