@@ -115,6 +115,24 @@ pub(super) fn load_notes_and_config(
     Ok((notes, config))
 }
 
+/// `notes` with the fix commit derived for each note committed with its fix (DESIGN
+/// section 3), read from the history of `rev`; a git failure is a warning.
+pub(super) fn with_derived_fixes(
+    repo: &Repo,
+    rev: Option<gix::ObjectId>,
+    notes: NoteSet,
+    ctx: &mut Ctx,
+) -> NoteSet {
+    let Some(rev) = rev else {
+        return notes;
+    };
+    let (notes, warning) = crate::history::derived::with_derived_fixes(repo, rev, notes);
+    if let Some(w) = warning {
+        ctx.warn(&w);
+    }
+    notes
+}
+
 /// Incidents and line ranges listed per file; the rest are counted, so a row reads in seconds.
 const MAX_LISTED: usize = 3;
 

@@ -42,16 +42,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
     let mut opts = ScanOptions::from_config(&config);
     opts.rev = args.rev.clone();
     let history = scan_with_progress(&repo, &opts, ctx)?;
-    let notes = match history.tip {
-        Some(tip) => {
-            let (notes, warning) = crate::history::derived::with_derived_fixes(&repo, tip, &notes);
-            if let Some(w) = warning {
-                ctx.warn(&w);
-            }
-            notes
-        }
-        None => notes,
-    };
+    let notes = super::check::with_derived_fixes(&repo, history.tip, notes, ctx);
     let mut files = fragility::hotspots(&history, &notes, &config, jiff::Timestamp::now());
     let mut below = 0;
     if !args.all && args.format != OutFormat::Json {

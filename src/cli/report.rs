@@ -112,16 +112,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         ctx.warn(&format!("skipping {}: {}", w.file, w.message));
     }
     // A note committed with its fix names that commit (DESIGN section 3); regressions need it.
-    let set = match repo.resolve_commit("HEAD") {
-        Ok(head) => {
-            let (set, warning) = crate::history::derived::with_derived_fixes(&repo, head, &set);
-            if let Some(w) = warning {
-                ctx.warn(&w);
-            }
-            set
-        }
-        Err(_) => set,
-    };
+    let head = repo.resolve_commit("HEAD").ok();
+    let set = super::check::with_derived_fixes(&repo, head, set, ctx);
     let config = load_config(&store, ctx);
     let fragile = fragile_files(&repo, &set, &config, args.top, &period, now, ctx);
     let notes: Vec<crate::store::Note> = set.notes.into_iter().map(|n| n.note).collect();

@@ -91,7 +91,8 @@ pub fn check(
         history::scan(repo, &opts, &mut |_| {})?
     };
     // A note committed with its fix names that commit (DESIGN section 3).
-    let (notes, derive_warning) = crate::history::derived::with_derived_fixes(repo, head, notes);
+    let (notes, derive_warning) =
+        crate::history::derived::with_derived_fixes(repo, head, notes.clone());
     let ctx = Assess {
         repo,
         notes: &notes,

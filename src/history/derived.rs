@@ -104,22 +104,17 @@ pub fn derive_fixed_by(
 }
 
 /// `notes` with derived fix commits (`derive_fixed_by`), and a warning when git could not
-/// tell them: the notes are then used as written.
+/// tell them: the notes are then as written (nothing is filled in before both git runs
+/// succeed).
 pub fn with_derived_fixes(
     repo: &Repo,
     rev: ObjectId,
-    notes: &NoteSet,
+    mut notes: NoteSet,
 ) -> (NoteSet, Option<String>) {
-    let mut derived = notes.clone();
-    match derive_fixed_by(repo, rev, &mut derived) {
-        Ok(_) => (derived, None),
-        Err(e) => (
-            notes.clone(),
-            Some(format!(
-                "the fix commits of notes that name none were not derived from history: {e}"
-            )),
-        ),
-    }
+    let warning = derive_fixed_by(repo, rev, &mut notes).err().map(|e| {
+        format!("the fix commits of notes that name none were not derived from history: {e}")
+    });
+    (notes, warning)
 }
 
 /// Run `git log -z --format=%x01%H --name-only ...` and split it into commits and paths.
