@@ -191,49 +191,14 @@ impl CommitLookup {
     }
 }
 
-/// The first commit time and the history's length in seconds (at least 1), safe on an empty
-/// history (an empty change, a shallow clone with no commit left). The span runs from the
-/// oldest root (or shallow boundary) to the tip (or its first parent, should the tip's
-/// clock be behind), not from the oldest to the newest commit
-/// time: one commit with a wrong clock (a year of 2099 or 1971, which real histories hold)
-/// would otherwise squeeze every other commit to one end of the weight curve. Commits
-/// outside the span are weighed at its ends (`relative_time`).
+/// The first commit time and the history's length in seconds (at least 1) that recency is
+/// weighed over (`History::recency_span`), safe on an empty history (an empty change, a
+/// shallow clone with no commit left). Commits outside it are weighed at its ends.
 pub(super) fn time_span(history: &History) -> (i64, f64) {
-    if let Some((t0, t1)) = history.span {
-        return (t0, (t1.saturating_sub(t0)).max(1) as f64);
+    match history.recency_span() {
+        Some((t0, t1)) => (t0, (t1.saturating_sub(t0)).max(1) as f64),
+        None => (0, 1.0),
     }
-    let Some(first) = history.commits.first() else {
-        return (0, 1.0);
-    };
-    // The tip's own clock can be wrong too (a pull request committed on a machine 40 days
-    // behind): the span ends no earlier than its first parent (a merge's other parents are
-    // the branches it brought in, whose clocks may be the wrong ones).
-    let time_of = |id: &gix::ObjectId| history.commits.iter().find(|c| c.id == *id);
-    let t1 = history
-        .tip
-        .and_then(|tip| time_of(&tip))
-        .map_or(first.commit_time, |c| {
-            c.parents
-                .first()
-                .and_then(time_of)
-                .map_or(c.commit_time, |p| p.commit_time.max(c.commit_time))
-        });
-    let t0 = history
-        .commits
-        .iter()
-        .filter(|c| c.parents.is_empty())
-        .map(|c| c.commit_time)
-        .min()
-        .unwrap_or_else(|| {
-            history
-                .commits
-                .iter()
-                .map(|c| c.commit_time)
-                .min()
-                .unwrap_or(t1)
-        });
-    let t0 = t0.min(t1);
-    (t0, (t1.saturating_sub(t0)).max(1) as f64)
 }
 
 /// Where `commit_time` falls in the span from `time_span`, in [0, 1].

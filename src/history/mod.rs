@@ -19,6 +19,7 @@ mod merges;
 mod order;
 
 mod paths;
+mod span;
 pub use fix::{FixMatcher, cherry_picked_from, is_revert};
 pub use lineage::FileHistory;
 
@@ -121,9 +122,9 @@ pub struct History {
     pub tip: Option<ObjectId>,
     /// Every file (blob, symlink, submodule) in the tip's tree: the files that can rank.
     pub files: Vec<BString>,
-    /// The oldest and newest commit time of the whole history from the tip. Recency is
-    /// relative to it, so a path-limited scan (which holds only some commits) must weigh a
-    /// fix exactly as a full scan does; `None` means "from `commits`".
+    /// The span recency is weighed over (`span`), read from the whole history by a
+    /// path-limited scan (which holds only some commits) so that it weighs a fix exactly as
+    /// a full scan does; `None` means "from `commits`" (`History::recency_span`).
     pub span: Option<(i64, i64)>,
     /// For a path-limited scan, the simplified graph of each of its walks (empty otherwise).
     pub graphs: Vec<PathGraph>,

@@ -2,6 +2,7 @@
 //! files, each followed back through its renames, with the paths split over two `git log`
 //! processes so both cores work.
 
+use super::span::SpanOf;
 use super::{
     ChangeKind, HistoryError, PathGraph, Progress, RawCommit, ScanOptions, gitlog, repo_err,
     run_log,
@@ -78,10 +79,8 @@ pub(super) fn scan_paths(
     })
 }
 
-/// The span a full scan's commits weigh recency over (`fragility::score::time_span`): from
-/// the oldest root (or shallow boundary, which git shows without parents) to `start`'s own
-/// commit time, or its first parent's when that is later. A walk without diffs, a fifth of
-/// a path-limited walk's cost.
+/// The span a full scan's commits weigh recency over (`span`), from a walk of the whole
+/// history without diffs: a fifth of a path-limited walk's cost.
 fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, HistoryError> {
     let stdout = gitlog::capture(
         git_dir,
@@ -93,10 +92,9 @@ fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, H
         ],
         "git log --format=%ct",
     )?;
-    let mut tip: Option<(i64, Vec<&str>)> = None;
-    let mut tip_parents = None;
-    let mut oldest_root: Option<i64> = None;
-    let mut oldest: Option<i64> = None;
+    let mut span = SpanOf::default();
+    // `start` is the walk's only tip, so git lists it first.
+    let mut tip_parent: Option<Option<&str>> = None;
     for line in stdout.split(|b| *b == b'\n') {
         let Ok(line) = std::str::from_utf8(line) else {
             continue;
@@ -108,24 +106,18 @@ fn history_span(git_dir: &Path, start: ObjectId) -> Result<Option<(i64, i64)>, H
         ) else {
             continue;
         };
-        let parents: Vec<&str> = fields.collect();
-        match &mut tip {
-            // `start` is the walk's only tip, so git lists it first.
-            None => tip = Some((t, parents.iter().take(1).copied().collect())),
-            Some((_, of_tip)) if of_tip.contains(&id) => {
-                tip_parents = Some(tip_parents.map_or(t, |p: i64| p.max(t)));
+        let first_parent = fields.next();
+        match tip_parent {
+            None => {
+                span.tip(t);
+                tip_parent = Some(first_parent);
             }
+            Some(Some(parent)) if parent == id => span.tip_parent(t),
             Some(_) => {}
         }
-        oldest = Some(oldest.map_or(t, |o| o.min(t)));
-        if parents.is_empty() {
-            oldest_root = Some(oldest_root.map_or(t, |o| o.min(t)));
-        }
+        span.commit(t, first_parent.is_none());
     }
-    Ok(tip.map(|(t, _)| {
-        let hi = tip_parents.map_or(t, |p| p.max(t));
-        (oldest_root.or(oldest).unwrap_or(hi).min(hi), hi)
-    }))
+    Ok(span.finish())
 }
 
 fn follow_paths(
