@@ -4,16 +4,17 @@
 //! deleted file of the same name; unless a revert made the addition, bringing back the file
 //! a deletion removed), and so does a rename of that path to another name.
 
+use super::beside::{Beside, Credit};
 use super::{ChangeKind, History};
 use gix::ObjectId;
-use gix::bstr::{BStr, BString, ByteSlice};
+use gix::bstr::{BStr, BString};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FNV-1a: paths are short and trusted enough (they come from the repository being
 /// scanned), and SipHash was a tenth of a warm run on git.git.
 #[derive(Default)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -41,11 +42,7 @@ fn moved_away(commit: &super::Commit, name: &BStr) -> bool {
         .any(|c| c.kind == ChangeKind::Renamed && c.previous.as_ref().is_some_and(|p| p == name))
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
-/// Most edits kept aside whose ancestry is asked at a birth of their name; beyond, they are
-/// taken for the newer file's (a name made anew and edited often), which bounds the cost.
-const MOST_ASKED: usize = 32;
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// A file at the tip and its past.
 #[derive(Debug, Clone, Default)]
@@ -91,13 +88,8 @@ impl History {
 
     /// For each file at the tip, the indices (into `commits`) of the commits that touched it
     /// under this or an older name, newest first. Files that are not at the tip are left out.
-    ///
-    /// An edit of an old name made beside its rename (on a branch that forked before the
-    /// rename and was merged after it) comes before the rename in the walk, while the old name
-    /// does not yet name the file; git's merge carried that edit into the renamed file, as
-    /// `git blame` shows. Such edits are kept aside per old name (`beside`) and handed to the
-    /// file when the rename is reached; a birth of the old name (an addition, or a rename to
-    /// it) newer than the rename starts a different file and drops what was kept.
+    /// Edits of an old name made beside its rename are handed over by `beside`, and a file
+    /// brought back by a revert goes on through the deletion it reverted (`Restores`).
     pub fn touches_by_file(&self) -> HashMap<BString, FileHistory> {
         // alias: path as named at this point of the walk -> index into `self.files`.
         let mut alias: FastMap<BString, usize> = self
@@ -106,42 +98,11 @@ impl History {
             .enumerate()
             .map(|(i, f)| (f.clone(), i))
             .collect();
-        // Only names some commit renamed away can have edits beside a rename.
-        let renamed_from: FastMap<&BStr, ()> = self
-            .commits
-            .iter()
-            .flat_map(|c| c.changes.iter())
-            .filter(|c| c.kind == ChangeKind::Renamed)
-            .filter_map(|c| c.previous.as_ref().map(|p| (p.as_ref(), ())))
-            .collect();
-        // The oldest birth (addition or rename to it) of each such name: an edit of the name
-        // descends from some birth of it, so when the one a claim is resolved at is the
-        // oldest, nothing needs asking (the common case, and the costly question).
-        let mut oldest_birth: FastMap<&BStr, usize> = FastMap::default();
-        for (ci, commit) in self.commits.iter().enumerate() {
-            for c in &commit.changes {
-                if matches!(c.kind, ChangeKind::Added | ChangeKind::Renamed)
-                    && renamed_from.contains_key(c.path.as_slice().as_bstr())
-                {
-                    oldest_birth.insert(c.path.as_slice().as_bstr(), ci);
-                }
-            }
-        }
-        let mut beside: FastMap<BString, Kept> = FastMap::default();
-        // Names a revert brought back, and the commit it reverted, until that deletion is
-        // reached; a name deleted on the way by another commit had a later life in between
-        // (walked past, its file waiting in `suspended`).
-        let mut restored: FastMap<BString, String> = FastMap::default();
-        let mut suspended: FastMap<BString, (usize, String)> = FastMap::default();
-        // Edits kept aside that a rename took, by old name: they are its file's only if the
-        // birth of that name in the file's line (reached later in the walk) is an ancestor of
-        // them; a newer file made under the old name and renamed again must not take the
-        // older file's edits.
-        let mut claims: FastMap<BString, (usize, Vec<usize>)> = FastMap::default();
-        let mut graph = Ancestry::new(self);
+        let mut beside = Beside::new(self);
+        let mut restores = Restores::default();
         let mut touches: Vec<FileHistory> = vec![FileHistory::default(); self.files.len()];
         let mut unordered = Vec::new();
-        let mut credit = |touches: &mut Vec<FileHistory>, fi: usize, edits: Vec<usize>| {
+        let mut credit = |touches: &mut Vec<FileHistory>, (fi, edits): Credit| {
             if !edits.is_empty() {
                 touches[fi].commits.extend(edits);
                 unordered.push(fi);
@@ -160,91 +121,36 @@ impl History {
                     alias.remove(previous);
                 }
             }
-            // Only a pending revert needs the commit's id in hex.
-            let id = if restored.is_empty() && suspended.is_empty() {
-                String::new()
-            } else {
-                commit.id.to_string()
-            };
+            // Read only for additions: most commits add nothing.
+            let reverted = || super::fix::reverted_commit(&commit.message);
             for change in &commit.changes {
-                if change.kind == ChangeKind::Deleted
-                    && let Some((fi, target)) = suspended.get(&change.path)
-                    && id.starts_with(target.as_str())
-                {
-                    // The deletion the revert undid: the file's first life goes on from here.
-                    let fi = *fi;
-                    if let Some((_, target)) = suspended.remove(&change.path) {
-                        restored.insert(change.path.clone(), target);
-                    }
+                if let Some(fi) = restores.resume(commit.id, change) {
                     alias.insert(change.path.clone(), fi);
                 }
                 let Some(&fi) = alias.get(&change.path) else {
-                    if renamed_from.contains_key(change.path.as_slice().as_bstr()) {
-                        match change.kind {
-                            // A birth of a name that no tip file holds here: the edits kept
-                            // that descend from it were that file's, the others (a branch
-                            // beside it) may still be an older file's of the name. Which is
-                            // which is asked only if a rename claims them; past a few dozen
-                            // edits they are all taken for the newer file's, unasked.
-                            ChangeKind::Added | ChangeKind::Renamed => {
-                                if let Some(kept) = beside.get_mut(&change.path) {
-                                    if kept.edits.len() > MOST_ASKED {
-                                        beside.remove(&change.path);
-                                    } else {
-                                        kept.births.push(ci);
-                                    }
-                                }
-                            }
-                            ChangeKind::Modified | ChangeKind::Deleted => {
-                                beside
-                                    .entry(change.path.clone())
-                                    .or_default()
-                                    .edits
-                                    .push(ci);
-                            }
-                        }
-                    }
-                    // What was kept for the old name of a rename to a file not at the tip
-                    // went into that file, not into an older rename of the same name.
-                    if let (ChangeKind::Renamed, Some(previous)) = (change.kind, &change.previous) {
-                        beside.remove(previous);
-                    }
+                    beside.unnamed(ci, change);
                     continue;
                 };
                 if touches[fi].commits.last() != Some(&ci) {
                     touches[fi].commits.push(ci);
                 }
-                // The birth of this name in the file's line (an addition, or a rename to it):
-                // edits a rename of it took are the file's if they descend from here.
+                // The birth of this name in the file's line (an addition that is no revert's,
+                // or a rename to it).
                 let born = match change.kind {
                     ChangeKind::Renamed => true,
-                    ChangeKind::Added => super::fix::reverted_commit(&commit.message).is_none(),
+                    ChangeKind::Added => reverted().is_none(),
                     _ => false,
                 };
-                if born && let Some((owner, edits)) = claims.remove(&change.path) {
-                    let oldest = oldest_birth.get(change.path.as_slice().as_bstr()) == Some(&ci);
-                    let (mine, not): (Vec<usize>, Vec<usize>) = edits
-                        .into_iter()
-                        .partition(|&e| oldest || graph.is_ancestor(ci, e));
-                    credit(&mut touches, owner, mine);
-                    if !not.is_empty() {
-                        let kept = beside.entry(change.path.clone()).or_default();
-                        kept.edits.extend(not);
-                        kept.births.clear();
-                    }
+                if born && let Some(found) = beside.born(ci, &change.path) {
+                    credit(&mut touches, found);
                 }
                 match change.kind {
                     ChangeKind::Renamed => {
                         alias.remove(&change.path);
                         if let Some(previous) = &change.previous {
                             alias.insert(previous.clone(), fi);
-                            if let Some(kept) = beside.remove(previous)
-                                && let edits = kept.unclaimed(&mut graph)
-                                && !edits.is_empty()
-                                && let Some((other, older)) =
-                                    claims.insert(previous.clone(), (fi, edits))
-                            {
-                                credit(&mut touches, other, older);
+                            if let Some(older) = beside.renamed(previous, fi) {
+                                credit(&mut touches, older);
                             }
                             let names = &mut touches[fi].names;
                             if *previous != self.files[fi] && !names.contains(previous) {
@@ -252,40 +158,30 @@ impl History {
                             }
                         }
                     }
-                    // A revert that brings back a deleted file (the deletion reverted)
-                    // continues its history through that deletion, as `git log -- PATH`
-                    // lists both lives.
-                    ChangeKind::Added => match super::fix::reverted_commit(&commit.message) {
-                        Some(target) => {
-                            restored.insert(change.path.clone(), target.to_string());
-                        }
+                    ChangeKind::Added => match reverted() {
+                        Some(target) => restores.restored(&change.path, target),
                         None => {
                             alias.remove(&change.path);
                         }
                     },
-                    ChangeKind::Deleted if restored.contains_key(&change.path) => {
-                        if let Some(target) = restored.remove(&change.path)
-                            && !id.starts_with(target.as_str())
-                        {
-                            // Another life's deletion, not this file's.
+                    ChangeKind::Deleted => match restores.deleted(commit.id, &change.path, fi) {
+                        Deletion::Reverted => {}
+                        Deletion::OfAnotherLife => {
                             if touches[fi].commits.last() == Some(&ci) {
                                 touches[fi].commits.pop();
                             }
                             alias.remove(&change.path);
-                            suspended.insert(change.path.clone(), (fi, target));
                         }
-                    }
-                    ChangeKind::Deleted => {
-                        alias.remove(&change.path);
-                    }
+                        Deletion::Ends => {
+                            alias.remove(&change.path);
+                        }
+                    },
                     ChangeKind::Modified => {}
                 }
             }
         }
-        // A claim whose name was never born in the walk (a shallow or path-limited history
-        // that stops before it) keeps what it took.
-        for (_, (owner, edits)) in claims {
-            credit(&mut touches, owner, edits);
+        for found in beside.finish() {
+            credit(&mut touches, found);
         }
         for fi in unordered {
             let commits = &mut touches[fi].commits;
@@ -296,102 +192,58 @@ impl History {
     }
 }
 
-/// Edits of a name kept aside while the walk has not reached a rename of it, and the births
-/// of that name (newer files of it) passed since.
+/// Files a revert brought back: a revert that adds a file a deletion removed continues its
+/// history through that deletion, as `git log -- PATH` lists both lives. Walking newest
+/// first, the revert comes first; the deletion it names (`This reverts commit <id>`) may
+/// come after a later life of the name (added and deleted again in between), which is
+/// walked past while the file waits.
 #[derive(Default)]
-struct Kept {
-    edits: Vec<usize>,
-    births: Vec<usize>,
+struct Restores {
+    /// Name -> the commit (hex, as the revert gives it) whose deletion brought it back.
+    restored: FastMap<BString, String>,
+    /// Name -> the file waiting for that deletion, past another life of the name.
+    waiting: FastMap<BString, (usize, String)>,
 }
 
-impl Kept {
-    /// The edits no passed birth is an ancestor of: those of an older file of the name.
-    fn unclaimed(self, graph: &mut Ancestry<'_>) -> Vec<usize> {
-        let Kept { edits, births } = self;
-        edits
-            .into_iter()
-            .filter(|&e| !births.iter().any(|&b| graph.is_ancestor(b, e)))
-            .collect()
+impl Restores {
+    /// A revert of `target` added `name` back.
+    fn restored(&mut self, name: &BString, target: &str) {
+        self.restored.insert(name.clone(), target.to_string());
+    }
+
+    /// The file whose history goes on at `change`: the deletion a waiting file was
+    /// restored from.
+    fn resume(&mut self, commit: ObjectId, change: &super::Change) -> Option<usize> {
+        if change.kind != ChangeKind::Deleted {
+            return None;
+        }
+        let (_, target) = self.waiting.get(&change.path)?;
+        if !commit.to_string().starts_with(target.as_str()) {
+            return None;
+        }
+        let (fi, target) = self.waiting.remove(&change.path)?;
+        self.restored.insert(change.path.clone(), target);
+        Some(fi)
+    }
+
+    /// `commit` deleted `name` of file `fi`: the deletion a revert brought it back from
+    /// (the file goes on), another life's deletion of a restored name (the file waits for
+    /// its own), or the end of the file.
+    fn deleted(&mut self, commit: ObjectId, name: &BString, fi: usize) -> Deletion {
+        let Some(target) = self.restored.remove(name) else {
+            return Deletion::Ends;
+        };
+        if commit.to_string().starts_with(target.as_str()) {
+            return Deletion::Reverted;
+        }
+        self.waiting.insert(name.clone(), (fi, target));
+        Deletion::OfAnotherLife
     }
 }
 
-/// Ancestry between commits of a history, for the few questions `touches_by_file` asks:
-/// built on first use from the commits' parents and, for a path-limited scan (where most
-/// parents are not listed), the parents each walk rewrote to listed commits. Generation
-/// numbers (one more than the highest parent's) prune the search: a commit of a generation
-/// no higher than the ancestor's cannot reach it.
-struct Ancestry<'h> {
-    history: &'h History,
-    built: Option<(FastMap<ObjectId, usize>, Vec<u32>)>,
-}
-
-impl<'h> Ancestry<'h> {
-    fn new(history: &'h History) -> Self {
-        Ancestry {
-            history,
-            built: None,
-        }
-    }
-
-    /// The listed parents of commit `i`, real and rewritten, as indices.
-    fn parents<'a>(
-        history: &'a History,
-        index: &'a FastMap<ObjectId, usize>,
-        i: usize,
-    ) -> impl Iterator<Item = usize> + 'a {
-        let commit = &history.commits[i];
-        let rewritten = history
-            .graphs
-            .iter()
-            .filter_map(move |g| g.parents.get(&commit.id))
-            .flatten();
-        // Real parents reversed and last, so that a stack pops the first parent first: a
-        // birth far back is usually on the first-parent line.
-        rewritten
-            .chain(commit.parents.iter().rev())
-            .filter_map(|p| index.get(p).copied())
-    }
-
-    /// Whether commit `ancestor` (an index into `commits`) is an ancestor of `of`. Commits
-    /// are in topological order, newest first, so the search never goes past `ancestor`.
-    fn is_ancestor(&mut self, ancestor: usize, of: usize) -> bool {
-        let history = self.history;
-        let (index, generation) = self.built.get_or_insert_with(|| {
-            let index: FastMap<ObjectId, usize> = history
-                .commits
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id, i))
-                .collect();
-            let mut generation = vec![0u32; history.commits.len()];
-            for i in (0..history.commits.len()).rev() {
-                generation[i] = Self::parents(history, &index, i)
-                    .filter(|&p| p > i)
-                    .map(|p| generation[p])
-                    .max()
-                    .map_or(1, |g| g.saturating_add(1));
-            }
-            (index, generation)
-        });
-        if ancestor <= of || generation[of] <= generation[ancestor] {
-            return ancestor == of;
-        }
-        let floor = generation[ancestor];
-        let mut seen = vec![false; ancestor - of + 1];
-        let mut stack = vec![of];
-        while let Some(i) = stack.pop() {
-            if i == ancestor {
-                return true;
-            }
-            if i > ancestor
-                || i < of
-                || generation[i] <= floor
-                || std::mem::replace(&mut seen[i - of], true)
-            {
-                continue;
-            }
-            stack.extend(Self::parents(history, index, i));
-        }
-        false
-    }
+/// What a deletion of a file's name means for its history (`Restores::deleted`).
+enum Deletion {
+    Reverted,
+    OfAnotherLife,
+    Ends,
 }

@@ -9,6 +9,7 @@
 //! needs a rebuild. Rename lineage (`lineage`) maps a file at the tip to its older names.
 
 mod ancestors;
+mod beside;
 mod cache;
 mod copies;
 pub mod derived;
