@@ -28,7 +28,8 @@ impl History {
         let matcher = FixMatcher::new(fix_pattern)?;
         let mut history = self;
         // Shallow-boundary commits have no parents listed: the walk stops there, as in `scan`.
-        let Some(commits) = super::reachable(std::mem::take(&mut history.commits), start) else {
+        let Some(commits) = super::order::reachable(std::mem::take(&mut history.commits), start)
+        else {
             return Ok(None);
         };
         // Ordered as `scan` orders: a commit that is not an ancestor can no longer hold one

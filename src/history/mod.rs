@@ -309,7 +309,7 @@ pub fn scan(
         // Freshly read from git: every ancestor is there (or beyond a shallow boundary).
         // (`scan_cached` keeps only `start`'s ancestors itself: the cache holds other tips'.)
         let all = raw.len();
-        raw = reachable(raw, start).ok_or_else(|| {
+        raw = order::reachable(raw, start).ok_or_else(|| {
             HistoryError::GitOutput(format!(
                 "git log listed {all} commits but not all ancestors of {start}"
             ))
@@ -495,7 +495,7 @@ fn scan_cached(
     let mut cached = cache::load(&file, params).unwrap_or_default();
     if cached.commits.iter().any(|c| c.id == start) {
         let hits = cached.rename_limit_hits;
-        match reachable(std::mem::take(&mut cached.commits), start) {
+        match order::reachable(std::mem::take(&mut cached.commits), start) {
             Some(commits) => return Ok((commits, hits)),
             // Present but with holes: the file is not what we wrote. Start over.
             None => cached = cache::Cache::default(),
@@ -528,67 +528,12 @@ fn scan_cached(
         ));
     }
     let all = updated.commits.len();
-    let commits = reachable(updated.commits, start).ok_or_else(|| {
+    let commits = order::reachable(updated.commits, start).ok_or_else(|| {
         HistoryError::GitOutput(format!(
             "git log listed {all} commits but not all ancestors of {start}"
         ))
     })?;
     Ok((commits, updated.rename_limit_hits))
-}
-
-/// Keep the commits reachable from `start`, in their current order; `None` when an ancestor
-/// is missing (a damaged or foreign cache: shallow boundaries have no parents listed).
-fn reachable<C: Linked>(commits: Vec<C>, start: ObjectId) -> Option<Vec<C>> {
-    let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
-    index.reserve(commits.len());
-    for (i, c) in commits.iter().enumerate() {
-        index.insert(c.id(), i);
-    }
-    let mut keep = vec![false; commits.len()];
-    let mut stack = vec![start];
-    while let Some(id) = stack.pop() {
-        let &i = index.get(&id)?;
-        if keep[i] {
-            continue;
-        }
-        keep[i] = true;
-        stack.extend(commits[i].parents().iter().copied());
-    }
-    let mut commits = commits;
-    let mut flags = keep.into_iter();
-    commits.retain(|_| flags.next().unwrap_or(false));
-    Some(commits)
-}
-
-/// A commit as `reachable` walks it: raw from git or the cache, or classified.
-trait Linked {
-    fn id(&self) -> ObjectId;
-    fn parents(&self) -> &[ObjectId];
-    fn commit_time(&self) -> i64;
-}
-
-impl Linked for RawCommit {
-    fn id(&self) -> ObjectId {
-        self.id
-    }
-    fn parents(&self) -> &[ObjectId] {
-        &self.parents
-    }
-    fn commit_time(&self) -> i64 {
-        self.commit_time
-    }
-}
-
-impl Linked for Commit {
-    fn id(&self) -> ObjectId {
-        self.id
-    }
-    fn parents(&self) -> &[ObjectId] {
-        &self.parents
-    }
-    fn commit_time(&self) -> i64 {
-        self.commit_time
-    }
 }
 
 /// What the authors in the cache were mapped with: the committed `.mailmap` (which `gitlog`

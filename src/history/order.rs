@@ -1,14 +1,13 @@
 //! The order of a history's commits: children before their parents (what lineage and
-//! copy detection walk by), newest commit time first where the graph leaves a choice.
+//! copy detection walk by), newest commit time first where the graph leaves a choice; and
+//! which commits are reachable from a tip at all (a cache holds other tips' too).
 //!
 //! Commit times alone are not an order: commits made in the same second, or with a skewed
 //! clock, would put a file's birth before an edit of it, and lineage would end the file
 //! there. Each `git log` prints a child before its parents; the union of two path-limited
 //! walks, or of their rename walks, needs the same guarantee across the lists.
 
-#[cfg(test)]
-use super::RawCommit;
-use super::{Linked, PathGraph};
+use super::{Commit, PathGraph, RawCommit};
 use gix::ObjectId;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -80,6 +79,61 @@ pub(super) fn topological<C: Linked>(commits: Vec<C>, graphs: &[PathGraph]) -> V
     }
     let mut slots: Vec<Option<C>> = commits.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Keep the commits reachable from `start`, in their current order; `None` when an ancestor
+/// is missing (a damaged or foreign cache: shallow boundaries have no parents listed).
+pub(super) fn reachable<C: Linked>(commits: Vec<C>, start: ObjectId) -> Option<Vec<C>> {
+    let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
+    index.reserve(commits.len());
+    for (i, c) in commits.iter().enumerate() {
+        index.insert(c.id(), i);
+    }
+    let mut keep = vec![false; commits.len()];
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        let &i = index.get(&id)?;
+        if keep[i] {
+            continue;
+        }
+        keep[i] = true;
+        stack.extend(commits[i].parents().iter().copied());
+    }
+    let mut commits = commits;
+    let mut flags = keep.into_iter();
+    commits.retain(|_| flags.next().unwrap_or(false));
+    Some(commits)
+}
+
+/// A commit as `reachable` walks it: raw from git or the cache, or classified.
+pub(super) trait Linked {
+    fn id(&self) -> ObjectId;
+    fn parents(&self) -> &[ObjectId];
+    fn commit_time(&self) -> i64;
+}
+
+impl Linked for RawCommit {
+    fn id(&self) -> ObjectId {
+        self.id
+    }
+    fn parents(&self) -> &[ObjectId] {
+        &self.parents
+    }
+    fn commit_time(&self) -> i64 {
+        self.commit_time
+    }
+}
+
+impl Linked for Commit {
+    fn id(&self) -> ObjectId {
+        self.id
+    }
+    fn parents(&self) -> &[ObjectId] {
+        &self.parents
+    }
+    fn commit_time(&self) -> i64 {
+        self.commit_time
+    }
 }
 
 #[cfg(test)]
