@@ -42,7 +42,9 @@ impl SpanOf {
     pub(super) fn finish(self) -> Option<(i64, i64)> {
         let hi = self.tip.or(self.oldest)?;
         let hi = self.tip_parent.map_or(hi, |p| p.max(hi));
-        let lo = self.oldest_root.or(self.oldest).unwrap_or(hi).min(hi);
+        // At least a second long, ending at the tip: a history made within one second (a
+        // new user's first try) is all new, not all old.
+        let lo = self.oldest_root.or(self.oldest).unwrap_or(hi).min(hi - 1);
         Some((lo, hi))
     }
 }
@@ -84,6 +86,15 @@ mod tests {
         span.commit(10, false);
         span.commit(100, true);
         assert_eq!(span.finish(), Some((100, 500)));
+    }
+
+    #[test]
+    fn a_history_made_within_one_second_ends_at_it() {
+        let mut span = SpanOf::default();
+        span.commit(70, false);
+        span.tip(70);
+        span.commit(70, true);
+        assert_eq!(span.finish(), Some((69, 70)));
     }
 
     #[test]

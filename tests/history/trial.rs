@@ -480,3 +480,15 @@ fn a_note_added_again_with_its_fix_takes_that_commit_whatever_its_opened_date() 
         "the note's latest addition is its fix"
     );
 }
+
+/// Guards: in a history made within one second (a new user's first try), the span had no
+/// length and a fix made a moment ago was called "old in this history".
+#[test]
+fn a_fix_in_a_history_made_within_one_second_is_new() {
+    let mut repo = TestRepo::new();
+    repo.commit_files("Add a", &[("a.txt", &lines(10, "a"))]);
+    repo.clock -= 86_400;
+    repo.commit_files("Fix crash in a", &[("a.txt", &with_line("a", 5, "A5"))]);
+    let out = repo.run(&["hotspots", "--all"]);
+    assert_says(&out, "(weight 0.50 by recency)");
+}
