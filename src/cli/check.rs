@@ -73,9 +73,31 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<Outcome> {
         }
     }
     write_output(ctx, &result, args.format)?;
+    if result.files.is_empty() && !ctx.quiet {
+        let _ = writeln!(ctx.err, "hint: {}", empty_range_hint(&repo, base, head));
+    }
     match args.fail_on {
         Some(f) if result.risk >= f.level() => Ok(Outcome::Failure),
         _ => Ok(Outcome::Success),
+    }
+}
+
+/// Why a check found nothing to weigh: head is the base or behind it (the two swapped,
+/// perhaps), or the change is not committed (`check` compares commits).
+fn empty_range_hint(repo: &Repo, base: gix::ObjectId, head: gix::ObjectId) -> String {
+    let behind = head != base
+        && repo
+            .git
+            .merge_base(base, head)
+            .is_ok_and(|m| m.is_some_and(|m| m.detach() == head));
+    if behind {
+        format!(
+            "head {} is an ancestor of base {}: did you swap --base and --head?",
+            head.to_hex_with_len(12),
+            base.to_hex_with_len(12)
+        )
+    } else {
+        "check compares commits; uncommitted changes are not checked (commit them first)".into()
     }
 }
 

@@ -168,7 +168,18 @@ fn check_on_an_empty_range_says_nothing_changed() {
     assert_eq!(out.code, 0, "{}", out.snapshot());
     assert!(out.stdout.contains("risk: none"), "{}", out.stdout);
     assert!(out.stdout.contains("nothing changed"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("uncommitted changes are not checked"),
+        "{}",
+        out.snapshot()
+    );
     repo.commit_files("Fix crash", &[("lib.rs", "b\n")]);
+    let swapped = repo.run(&["check", "--base", "HEAD", "--head", "HEAD~1"]);
+    assert!(
+        swapped.stderr.contains("did you swap --base and --head?"),
+        "{}",
+        swapped.snapshot()
+    );
     // Head an ancestor of base.
     let out = repo.run(&[
         "check", "--base", "HEAD", "--head", "HEAD~1", "--format", "json",
