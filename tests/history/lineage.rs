@@ -64,12 +64,7 @@ fn a_file_restored_by_reverting_its_deletion_keeps_its_fix_history() {
 
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.commit_files("Edit a", &[("a.txt", &with_line("a", 7, "changed"))]);
-    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let a = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "a.txt");
+    let (a, v) = checked(&repo, "a.txt");
     assert!(a.is_some_and(|f| f["fix_commits"] == 1), "{v}");
 }
 

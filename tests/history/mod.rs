@@ -76,3 +76,16 @@ pub(super) fn check_feature(repo: &mut TestRepo, files: &[(&str, &str)], args: &
 pub(super) fn assert_says(out: &Output, text: &str) {
     assert!(out.stdout.contains(text), "{}", out.snapshot());
 }
+
+/// The entry of `path` in `check --base main --format json`, if listed, and the whole
+/// result (for a failing assertion's message).
+pub(super) fn checked(repo: &TestRepo, path: &str) -> (Option<Value>, Value) {
+    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
+    let entry = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .cloned();
+    (entry, v)
+}

@@ -339,19 +339,8 @@ fn a_commit_with_a_wrong_clock_does_not_change_the_weights() {
         "Edit a",
         &[("a.txt", &with_line("a", 5, "A5").replace("line 9", "nine"))],
     );
-    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let a = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "a.txt");
-    assert_eq!(a.map(|f| f["score"].clone()), before, "{v}");
-    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let a = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "a.txt");
+    let (a, v) = checked(&repo, "a.txt");
+    assert_eq!(a.as_ref().map(|f| f["score"].clone()), before, "{v}");
     assert!(a.is_some_and(|f| f["fix_commits"] == 1), "{v}");
 }
 
@@ -429,12 +418,7 @@ fn check_counts_a_fix_on_a_branch_whose_changes_a_merge_discarded_as_hotspots_do
 
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.commit_files("Edit a", &[("a.txt", &with_line("a", 7, "changed"))]);
-    let v = json(&repo.run(&["check", "--base", "main", "--format", "json"]));
-    let a = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "a.txt");
+    let (a, v) = checked(&repo, "a.txt");
     assert_eq!(
         a.map(|f| f["fix_commits"].clone()),
         Some(at_main["fix_commits"].clone()),
